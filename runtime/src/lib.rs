@@ -1,0 +1,280 @@
+//! Runtime of `proc-title`: the title model and the OS backends that make `ps`, `top`
+//! and `/proc` show it.
+//!
+//! Most programs use the `proc-title` facade, which re-exports this crate together with
+//! the `#[proc_title]` attribute and the `proctitle!` macro.
+//!
+//! The process shows one title, rendered from frames held by guards: [`scope`] pushes a
+//! title template, [`slot`] and [`stage`] fill its slots, and dropping a guard restores
+//! what was there. Beneath all frames sits the base title from [`set`]; with no base the
+//! process shows its original command line.
+
+#![deny(unsafe_op_in_unsafe_fn)]
+
+use std::fmt;
+
+mod error;
+#[cfg(unix)]
+mod lock;
+mod registry;
+mod render;
+mod scope;
+mod state;
+mod sys;
+mod template;
+mod text;
+pub mod thread;
+
+pub use error::Error;
+pub use scope::{scope, scope_parts, slot, slot_fmt, stage, stage_fmt, Part, SlotGuard, TitleGuard};
+
+/// A way of changing what `ps` shows as the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Backend {
+    /// The kernel's argument area is moved to a page of the runtime's own with
+    /// `prctl(PR_SET_MM_MAP)`. The original arguments and environment stay untouched.
+    Moved,
+    /// The original argument strings are overwritten, extended over the environment
+    /// strings after those are copied to the heap unless relocation is turned off.
+    InPlace,
+    /// The command line stays as it was; only `comm` and the in-process title change.
+    NameOnly,
+}
+
+impl fmt::Display for Backend {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Backend::Moved => "moved",
+            Backend::InPlace => "in-place",
+            Backend::NameOnly => "name-only",
+        })
+    }
+}
+
+/// What happens to the process's `comm`, the 15-byte name `ps -o comm`, `top`,
+/// `pgrep` and `killall` match.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Comm {
+    /// Follow the first 15 bytes of the title, cut at a character boundary. `killall`
+    /// and `pgrep NAME` then match the title, not the program name.
+    #[default]
+    FollowTitle,
+    /// Keep the `comm` the process started with.
+    Keep,
+    /// Use this name, cut to 15 bytes, from the first title change on.
+    Fixed(String),
+}
+
+/// Settings for the title backend, applied with [`Options::apply`].
+///
+/// # Examples
+/// ```
+/// use proc_title_runtime::{Backend, Comm, Options};
+///
+/// Options::new()
+///     .backend(Backend::InPlace)
+///     .relocate_environment(false)
+///     .comm(Comm::Keep)
+///     .apply()?;
+/// # Ok::<(), proc_title_runtime::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Options {
+    backend: Option<Backend>,
+    relocate_environment: bool,
+    comm: Comm,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Options {
+    /// Returns the defaults: the first backend that works, environment relocation on,
+    /// and `comm` following the title.
+    pub fn new() -> Self {
+        Options {
+            backend: None,
+            relocate_environment: true,
+            comm: Comm::FollowTitle,
+        }
+    }
+
+    /// Forces `backend` instead of trying each in turn. A forced backend that cannot
+    /// start leaves the process name-only, and [`set`] says why. The environment
+    /// variable `PROC_TITLE_BACKEND` (`moved`, `in-place` or `none`) overrides this.
+    pub fn backend(mut self, backend: Backend) -> Self {
+        self.backend = Some(backend);
+        self
+    }
+
+    /// Lets the in-place backend extend the title over the environment strings after
+    /// copying them to the heap (the default), or keeps it to the argument strings, so
+    /// that `/proc/PID/environ` stays byte-identical.
+    pub fn relocate_environment(mut self, relocate: bool) -> Self {
+        self.relocate_environment = relocate;
+        self
+    }
+
+    /// Sets the `comm` policy.
+    pub fn comm(mut self, comm: Comm) -> Self {
+        self.comm = comm;
+        self
+    }
+
+    /// Applies the options.
+    ///
+    /// # Errors
+    /// [`Error::AlreadyStarted`] if the backend settings differ from those of a backend
+    /// that has already started, and [`Error::InvalidComm`] if a fixed `comm` contains a
+    /// NUL byte. Nothing is changed on error.
+    pub fn apply(self) -> Result<(), Error> {
+        if let Comm::Fixed(name) = &self.comm {
+            if name.contains('\0') {
+                return Err(Error::InvalidComm);
+            }
+        }
+        let mut state = state::lock();
+        let request = sys::Request {
+            backend: self.backend,
+            relocate_environment: self.relocate_environment,
+        };
+        if let Some(active) = state.active() {
+            let same = state.request.backend == request.backend
+                && state.request.relocate_environment == request.relocate_environment;
+            if !same {
+                return Err(Error::AlreadyStarted {
+                    active: active.backend(),
+                });
+            }
+        }
+        state.request = request;
+        state.comm = self.comm;
+        state.refresh_comm();
+        Ok(())
+    }
+}
+
+/// Sets the base title, shown while no title frame is alive.
+///
+/// Control characters show as `?`, and a title longer than [`capacity`] is cut at a
+/// character boundary. The first title change starts the backend.
+///
+/// # Errors
+/// - [`Error::Nul`] if `title` contains a NUL byte; nothing is changed.
+/// - [`Error::CommandLineUnchanged`] with the name-only backend: the in-process title
+///   and `comm` changed, the command line could not.
+///
+/// # Examples
+/// ```
+/// proc_title_runtime::set("ERP: supervisor")?;
+/// assert_eq!(proc_title_runtime::get(), "ERP: supervisor");
+/// assert!(proc_title_runtime::set("bad\0title").is_err());
+/// assert_eq!(proc_title_runtime::get(), "ERP: supervisor");
+/// # Ok::<(), proc_title_runtime::Error>(())
+/// ```
+pub fn set(title: &str) -> Result<(), Error> {
+    if let Some(position) = title.bytes().position(|b| b == 0) {
+        return Err(Error::Nul { position });
+    }
+    let mut state = state::lock();
+    state.registry.set_base(title);
+    state.update()
+}
+
+/// Returns the title the process shows now.
+///
+/// Before any title change this is the original command line, its arguments joined by
+/// single spaces.
+///
+/// # Examples
+/// ```
+/// let original = std::env::args().collect::<Vec<_>>().join(" ");
+/// assert_eq!(proc_title_runtime::get(), original);
+/// ```
+pub fn get() -> String {
+    state::lock().shown().to_owned()
+}
+
+/// Returns the longest title, in bytes, that the command line shows in full.
+///
+/// Before the first title change this is the capacity of the backend that would start
+/// now.
+///
+/// # Examples
+/// ```
+/// let capacity = proc_title_runtime::capacity();
+/// let long = "x".repeat(capacity + 10);
+/// let _ = proc_title_runtime::set(&long);
+/// assert_eq!(proc_title_runtime::get().len(), proc_title_runtime::capacity());
+/// ```
+pub fn capacity() -> usize {
+    state::lock().capacity()
+}
+
+/// Returns the active backend, or the one the first title change would start.
+///
+/// # Examples
+/// ```
+/// use proc_title_runtime::Backend;
+///
+/// proc_title_runtime::init()?;
+/// assert!(matches!(
+///     proc_title_runtime::backend(),
+///     Backend::Moved | Backend::InPlace | Backend::NameOnly
+/// ));
+/// # Ok::<(), proc_title_runtime::Error>(())
+/// ```
+pub fn backend() -> Backend {
+    state::lock().backend()
+}
+
+/// Starts the backend now instead of at the first title change.
+///
+/// Call it early in `main`, before starting threads: the moved backend needs a single
+/// thread. With the moved backend, `/proc/PID/cmdline` from then on holds the original
+/// arguments joined by spaces as one string, so `ps` shows the same text.
+///
+/// # Errors
+/// [`Error::CommandLineUnchanged`] if only the name-only backend could start.
+///
+/// # Examples
+/// ```
+/// fn main() -> Result<(), proc_title_runtime::Error> {
+///     proc_title_runtime::init()?;
+///     std::thread::spawn(|| proc_title_runtime::set("ERP: worker")).join().unwrap()?;
+///     Ok(())
+/// }
+/// ```
+pub fn init() -> Result<(), Error> {
+    state::lock().update()
+}
+
+#[doc(hidden)]
+/// Support for the macros of `proc-title`; not a stable API.
+pub mod __private {
+    use std::fmt;
+
+    pub use crate::scope::Part;
+    use crate::scope::{scope_parts_with_comm, slot_fmt, SlotGuard, TitleGuard};
+    use crate::thread::ThreadGuard;
+
+    /// Pushes a title frame from template parts checked at compile time.
+    pub fn title(parts: &[Part<'_>], comm: Option<&'static str>) -> TitleGuard {
+        scope_parts_with_comm(parts, comm).unwrap_or_else(|_| TitleGuard::empty())
+    }
+
+    /// Fills a slot whose name was checked at compile time.
+    pub fn slot(name: &'static str, value: fmt::Arguments<'_>) -> SlotGuard {
+        slot_fmt(name, value)
+    }
+
+    /// Names the calling thread for a call; `None` if the name was rejected.
+    pub fn thread(name: &'static str) -> Option<ThreadGuard> {
+        crate::thread::scope(name).ok()
+    }
+}

@@ -1,0 +1,260 @@
+//! The frame registry: title frames and slot frames held by guards.
+//!
+//! Frames live in a slab so that a guard can remove its own frame in any order. Each
+//! frame keeps its string buffers when it is freed, so once the slab has grown to the
+//! deepest nesting a program uses, pushing a frame allocates nothing.
+
+/// Identifies one pushed frame; stale after the frame is removed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FrameId {
+    index: u32,
+    generation: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Title,
+    Slot,
+}
+
+#[derive(Debug)]
+struct Frame {
+    kind: Kind,
+    live: bool,
+    generation: u32,
+    /// Push order; the live frame with the highest sequence number wins.
+    sequence: u64,
+    /// The slot name of a slot frame.
+    name: String,
+    /// The template of a title frame, or the value of a slot frame.
+    text: String,
+    /// The `comm` a title frame asks for; empty when it asks for none.
+    comm: String,
+}
+
+/// All live frames and the base title beneath them.
+#[derive(Debug)]
+pub struct Registry {
+    frames: Vec<Frame>,
+    free: Vec<u32>,
+    next_sequence: u64,
+    live: usize,
+    base: String,
+    has_base: bool,
+}
+
+impl Default for Registry {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Registry {
+    /// Creates an empty registry without allocating.
+    pub const fn new() -> Self {
+        Registry {
+            frames: Vec::new(),
+            free: Vec::new(),
+            next_sequence: 0,
+            live: 0,
+            base: String::new(),
+            has_base: false,
+        }
+    }
+
+    /// Pushes a title frame holding `template`, which the caller has validated.
+    pub fn push_title(&mut self, template: &str, comm: Option<&str>) -> FrameId {
+        let id = self.push(Kind::Title, "", template);
+        let stored = &mut self.frames[id.index as usize].comm;
+        stored.clear();
+        stored.push_str(comm.unwrap_or(""));
+        id
+    }
+
+    /// Pushes a slot frame that fills slot `name` with `value`.
+    pub fn push_slot(&mut self, name: &str, value: &str) -> FrameId {
+        self.push(Kind::Slot, name, value)
+    }
+
+    fn push(&mut self, kind: Kind, name: &str, text: &str) -> FrameId {
+        let sequence = self.next_sequence;
+        self.next_sequence += 1;
+        self.live += 1;
+        let index = match self.free.pop() {
+            Some(index) => index,
+            None => {
+                self.frames.push(Frame {
+                    kind,
+                    live: false,
+                    generation: 0,
+                    sequence,
+                    name: String::new(),
+                    text: String::new(),
+                    comm: String::new(),
+                });
+                // More than u32::MAX frames alive at once cannot fit in memory anyway.
+                (self.frames.len() - 1) as u32
+            }
+        };
+        let frame = &mut self.frames[index as usize];
+        frame.kind = kind;
+        frame.live = true;
+        frame.sequence = sequence;
+        frame.name.clear();
+        frame.name.push_str(name);
+        frame.text.clear();
+        frame.text.push_str(text);
+        FrameId {
+            index,
+            generation: frame.generation,
+        }
+    }
+
+    /// Removes the frame `id`; returns false if it was already removed.
+    pub fn remove(&mut self, id: FrameId) -> bool {
+        let Some(frame) = self.frames.get_mut(id.index as usize) else {
+            return false;
+        };
+        if !frame.live || frame.generation != id.generation {
+            return false;
+        }
+        frame.live = false;
+        frame.generation = frame.generation.wrapping_add(1);
+        self.live -= 1;
+        self.free.push(id.index);
+        true
+    }
+
+    /// Returns the number of live frames of either kind.
+    #[cfg(test)]
+    pub fn live_frames(&self) -> usize {
+        self.live
+    }
+
+    fn latest(&self, kind: Kind, name: &str) -> Option<&Frame> {
+        self.frames
+            .iter()
+            .filter(|frame| frame.live && frame.kind == kind && frame.name == name)
+            .max_by_key(|frame| frame.sequence)
+    }
+
+    /// Returns the template of the most recently pushed live title frame.
+    pub fn top_title(&self) -> Option<&str> {
+        self.latest(Kind::Title, "").map(|frame| frame.text.as_str())
+    }
+
+    /// Returns the `comm` asked for by the most recently pushed live title frame that
+    /// asks for one.
+    pub fn top_comm(&self) -> Option<&str> {
+        self.frames
+            .iter()
+            .filter(|frame| frame.live && frame.kind == Kind::Title)
+            .filter(|frame| !frame.comm.is_empty())
+            .map(|frame| (frame.sequence, frame.comm.as_str()))
+            .max_by_key(|(sequence, _)| *sequence)
+            .map(|(_, comm)| comm)
+    }
+
+    /// Returns the value of the most recently pushed live slot frame for `name`.
+    pub fn slot(&self, name: &str) -> Option<&str> {
+        self.latest(Kind::Slot, name).map(|frame| frame.text.as_str())
+    }
+
+    /// Replaces the base title shown beneath all frames.
+    pub fn set_base(&mut self, text: &str) {
+        self.base.clear();
+        self.base.push_str(text);
+        self.has_base = true;
+    }
+
+    /// Returns the base title, if one was set.
+    pub fn base(&self) -> Option<&str> {
+        self.has_base.then_some(self.base.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn latest_title_wins() {
+        let mut registry = Registry::new();
+        let first = registry.push_title("one", None);
+        let second = registry.push_title("two", None);
+        assert_eq!(registry.top_title(), Some("two"));
+        assert!(registry.remove(second));
+        assert_eq!(registry.top_title(), Some("one"));
+        assert!(registry.remove(first));
+        assert_eq!(registry.top_title(), None);
+    }
+
+    #[test]
+    fn out_of_order_removal_keeps_latest() {
+        let mut registry = Registry::new();
+        let first = registry.push_title("one", None);
+        let _second = registry.push_title("two", None);
+        assert!(registry.remove(first));
+        assert_eq!(registry.top_title(), Some("two"));
+        assert_eq!(registry.live_frames(), 1);
+    }
+
+    #[test]
+    fn stale_id_removes_nothing() {
+        let mut registry = Registry::new();
+        let first = registry.push_title("one", None);
+        assert!(registry.remove(first));
+        let reused = registry.push_title("again", None);
+        assert!(!registry.remove(first));
+        assert_eq!(registry.top_title(), Some("again"));
+        assert!(registry.remove(reused));
+    }
+
+    #[test]
+    fn slots_by_name() {
+        let mut registry = Registry::new();
+        let outer = registry.push_slot("stage", "outer");
+        let step = registry.push_slot("step", "3");
+        let inner = registry.push_slot("stage", "inner");
+        assert_eq!(registry.slot("stage"), Some("inner"));
+        assert_eq!(registry.slot("step"), Some("3"));
+        assert_eq!(registry.slot("other"), None);
+        registry.remove(inner);
+        assert_eq!(registry.slot("stage"), Some("outer"));
+        registry.remove(outer);
+        registry.remove(step);
+        assert_eq!(registry.slot("stage"), None);
+        assert_eq!(registry.live_frames(), 0);
+    }
+
+    #[test]
+    fn slot_frames_are_not_titles() {
+        let mut registry = Registry::new();
+        registry.push_slot("stage", "x");
+        assert_eq!(registry.top_title(), None);
+    }
+
+    #[test]
+    fn comm_from_latest_frame_asking() {
+        let mut registry = Registry::new();
+        let worker = registry.push_title("worker", Some("worker"));
+        let plain = registry.push_title("plain", None);
+        assert_eq!(registry.top_comm(), Some("worker"));
+        registry.remove(plain);
+        registry.remove(worker);
+        assert_eq!(registry.top_comm(), None);
+        let reused = registry.push_title("reused", None);
+        assert_eq!(registry.top_comm(), None);
+        registry.remove(reused);
+    }
+
+    #[test]
+    fn base_is_absent_until_set() {
+        let mut registry = Registry::new();
+        assert_eq!(registry.base(), None);
+        registry.set_base("");
+        assert_eq!(registry.base(), Some(""));
+        registry.set_base("daemon");
+        assert_eq!(registry.base(), Some("daemon"));
+    }
+}

@@ -1,0 +1,209 @@
+//! Title text: cutting at character boundaries and a bounded, sanitizing buffer.
+//!
+//! Every byte the process shows goes through [`TitleBuf`], which replaces control
+//! characters with `?` and stops at its limit without splitting a UTF-8 sequence.
+
+/// Returns the largest index not above `max` that is a character boundary of `s`.
+pub fn floor_char_boundary(s: &str, max: usize) -> usize {
+    if max >= s.len() {
+        return s.len();
+    }
+    let mut index = max;
+    while !s.is_char_boundary(index) {
+        index -= 1;
+    }
+    index
+}
+
+/// Cuts `s` to at most `max` bytes at a character boundary.
+pub fn cut(s: &str, max: usize) -> &str {
+    &s[..floor_char_boundary(s, max)]
+}
+
+/// Returns true for a byte that may start a control character: the C0 range, DEL, and
+/// the lead byte 0xC2 of the C1 range U+0080 to U+009F.
+fn may_start_control(byte: u8) -> bool {
+    byte < 0x20 || byte == 0x7f || byte == 0xc2
+}
+
+/// A title being rendered: valid UTF-8, no control characters, at most `limit` bytes.
+#[derive(Debug)]
+pub struct TitleBuf {
+    bytes: Vec<u8>,
+    limit: usize,
+    full: bool,
+}
+
+impl TitleBuf {
+    /// Creates an empty buffer that holds at most `limit` bytes.
+    pub const fn new(limit: usize) -> Self {
+        TitleBuf {
+            bytes: Vec::new(),
+            limit,
+            full: false,
+        }
+    }
+
+    /// Empties the buffer and sets a new limit, keeping the allocation.
+    pub fn reset(&mut self, limit: usize) {
+        self.bytes.clear();
+        self.limit = limit;
+        self.full = false;
+        if self.bytes.capacity() < limit {
+            self.bytes.reserve_exact(limit);
+        }
+    }
+
+    /// Returns the text written so far.
+    pub fn as_str(&self) -> &str {
+        // SAFETY: every write appends a whole `str` or a prefix cut at a character
+        // boundary, and `trim_end_spaces` removes only ASCII bytes, so the bytes are
+        // always valid UTF-8.
+        unsafe { std::str::from_utf8_unchecked(&self.bytes) }
+    }
+
+    /// Returns the bytes written so far.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// Returns true when nothing has been written.
+    pub fn is_empty(&self) -> bool {
+        self.bytes.is_empty()
+    }
+
+    /// Returns true once a write was cut at the limit.
+    #[cfg(test)]
+    pub fn is_full(&self) -> bool {
+        self.full
+    }
+
+    /// Appends `text` with each control character replaced by `?`.
+    pub fn push_str(&mut self, text: &str) {
+        let mut rest = text;
+        while !rest.is_empty() && !self.full {
+            let clean = rest
+                .bytes()
+                .position(may_start_control)
+                .unwrap_or(rest.len());
+            // A stop byte is ASCII or a lead byte, so `clean` is a character boundary.
+            self.push_clean(&rest[..clean]);
+            rest = &rest[clean..];
+            let Some(c) = rest.chars().next() else {
+                break;
+            };
+            if c.is_control() {
+                self.push_clean("?");
+            } else {
+                let mut encoded = [0u8; 4];
+                self.push_clean(c.encode_utf8(&mut encoded));
+            }
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+
+    /// Appends text known to hold no control character, cutting it at the limit.
+    fn push_clean(&mut self, text: &str) {
+        let room = self.limit.saturating_sub(self.bytes.len());
+        if text.len() <= room {
+            self.bytes.extend_from_slice(text.as_bytes());
+        } else {
+            self.bytes.extend_from_slice(cut(text, room).as_bytes());
+            self.full = true;
+        }
+    }
+
+    /// Removes trailing spaces and returns true if there were any.
+    pub fn trim_end_spaces(&mut self) -> bool {
+        let before = self.bytes.len();
+        while self.bytes.last() == Some(&b' ') {
+            self.bytes.pop();
+        }
+        self.bytes.len() != before
+    }
+}
+
+impl std::fmt::Write for TitleBuf {
+    fn write_str(&mut self, text: &str) -> std::fmt::Result {
+        self.push_str(text);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(limit: usize, text: &str) -> String {
+        let mut buf = TitleBuf::new(limit);
+        buf.reset(limit);
+        buf.push_str(text);
+        buf.as_str().to_owned()
+    }
+
+    #[test]
+    fn floor_boundary_inside_multibyte() {
+        let s = "a€b";
+        assert_eq!(floor_char_boundary(s, 0), 0);
+        assert_eq!(floor_char_boundary(s, 1), 1);
+        assert_eq!(floor_char_boundary(s, 2), 1);
+        assert_eq!(floor_char_boundary(s, 3), 1);
+        assert_eq!(floor_char_boundary(s, 4), 4);
+        assert_eq!(floor_char_boundary(s, 99), 5);
+    }
+
+    #[test]
+    fn cut_keeps_whole_characters() {
+        assert_eq!(cut("☃☃", 5), "☃");
+        assert_eq!(cut("☃☃", 6), "☃☃");
+        assert_eq!(cut("abc", 0), "");
+    }
+
+    #[test]
+    fn control_characters_become_question_marks() {
+        assert_eq!(render(64, "a\tb\nc\x1b[31md\x7f"), "a?b?c?[31md?");
+    }
+
+    #[test]
+    fn c1_controls_become_question_marks() {
+        assert_eq!(render(64, "a\u{85}b\u{9b}c"), "a?b?c");
+    }
+
+    #[test]
+    fn latin1_letters_are_kept() {
+        assert_eq!(render(64, "café ÿ ¢"), "café ÿ ¢");
+    }
+
+    #[test]
+    fn limit_cuts_at_character_boundary() {
+        let mut buf = TitleBuf::new(4);
+        buf.reset(4);
+        buf.push_str("ab€");
+        assert_eq!(buf.as_str(), "ab");
+        assert!(buf.is_full());
+    }
+
+    #[test]
+    fn limit_reached_exactly_is_not_cut() {
+        let mut buf = TitleBuf::new(5);
+        buf.reset(5);
+        buf.push_str("ab€");
+        assert_eq!(buf.as_str(), "ab€");
+        assert!(!buf.is_full());
+    }
+
+    #[test]
+    fn replacement_counts_against_limit() {
+        assert_eq!(render(3, "\u{85}\u{85}\u{85}\u{85}"), "???");
+    }
+
+    #[test]
+    fn trim_end_spaces_reports_removal() {
+        let mut buf = TitleBuf::new(16);
+        buf.reset(16);
+        buf.push_str("ab  ");
+        assert!(buf.trim_end_spaces());
+        assert_eq!(buf.as_str(), "ab");
+        assert!(!buf.trim_end_spaces());
+    }
+}

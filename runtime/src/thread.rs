@@ -1,0 +1,108 @@
+//! Thread names: what `top -H`, `ps -L -o comm` and `/proc/PID/task/TID/comm` show.
+//!
+//! Names are cut to the platform's limit (15 bytes on Linux) at a character boundary,
+//! with control characters replaced by `?`. Naming a thread other than the main thread
+//! never renames the process.
+
+use std::marker::PhantomData;
+
+use crate::sys::{self, CommName};
+use crate::text::TitleBuf;
+use crate::Error;
+
+/// Longest thread name the platform keeps, in bytes.
+pub const MAX_LEN: usize = sys::COMM_MAX_LEN;
+
+fn sanitized(name: &str) -> Result<CommName, Error> {
+    if let Some(position) = name.bytes().position(|b| b == 0) {
+        return Err(Error::Nul { position });
+    }
+    let mut buffer = TitleBuf::new(MAX_LEN);
+    buffer.reset(MAX_LEN);
+    buffer.push_str(name);
+    Ok(CommName::new(buffer.as_str()))
+}
+
+/// Names the calling thread.
+///
+/// # Errors
+/// [`Error::Nul`] if `name` contains a NUL byte; the name is unchanged.
+///
+/// # Examples
+/// ```
+/// std::thread::spawn(|| {
+///     proc_title_runtime::thread::set("ERP: reader")?;
+///     assert_eq!(proc_title_runtime::thread::get(), "ERP: reader");
+///     Ok::<(), proc_title_runtime::Error>(())
+/// })
+/// .join()
+/// .unwrap()?;
+/// # Ok::<(), proc_title_runtime::Error>(())
+/// ```
+pub fn set(name: &str) -> Result<(), Error> {
+    let name = sanitized(name)?;
+    sys::set_current_thread(&name);
+    Ok(())
+}
+
+/// Returns the calling thread's name.
+///
+/// # Examples
+/// ```
+/// let name = std::thread::Builder::new()
+///     .name("loader".into())
+///     .spawn(proc_title_runtime::thread::get)
+///     .unwrap()
+///     .join()
+///     .unwrap();
+/// assert_eq!(name, "loader");
+/// ```
+pub fn get() -> String {
+    sys::current_thread().to_string_lossy()
+}
+
+/// Restores the calling thread's previous name when dropped.
+///
+/// Not `Send`: a thread name belongs to the thread that set it.
+#[must_use = "the thread name is restored as soon as the guard is dropped"]
+#[derive(Debug)]
+pub struct ThreadGuard {
+    previous: CommName,
+    _not_send: PhantomData<*const ()>,
+}
+
+/// Names the calling thread until the guard is dropped.
+///
+/// # Errors
+/// [`Error::Nul`] if `name` contains a NUL byte; the name is unchanged.
+///
+/// # Examples
+/// ```
+/// std::thread::spawn(|| {
+///     let before = proc_title_runtime::thread::get();
+///     {
+///         let _name = proc_title_runtime::thread::scope("ERP: flush")?;
+///         assert_eq!(proc_title_runtime::thread::get(), "ERP: flush");
+///     }
+///     assert_eq!(proc_title_runtime::thread::get(), before);
+///     Ok::<(), proc_title_runtime::Error>(())
+/// })
+/// .join()
+/// .unwrap()?;
+/// # Ok::<(), proc_title_runtime::Error>(())
+/// ```
+pub fn scope(name: &str) -> Result<ThreadGuard, Error> {
+    let name = sanitized(name)?;
+    let previous = sys::current_thread();
+    sys::set_current_thread(&name);
+    Ok(ThreadGuard {
+        previous,
+        _not_send: PhantomData,
+    })
+}
+
+impl Drop for ThreadGuard {
+    fn drop(&mut self) {
+        sys::set_current_thread(&self.previous);
+    }
+}

@@ -1,0 +1,1 @@
+pub use proc_title_runtime::*;

@@ -6,11 +6,13 @@
 
 use std::cell::UnsafeCell;
 use std::ops::{Deref, DerefMut};
+use std::sync::Once;
 
 /// A value behind a fork-safe mutex.
 pub struct Locked<T> {
     mutex: UnsafeCell<libc::pthread_mutex_t>,
     value: UnsafeCell<T>,
+    register_fork_handlers: Once,
 }
 
 // SAFETY: the value is only reached through `LockGuard`, which holds the mutex.
@@ -22,7 +24,25 @@ impl<T> Locked<T> {
         Locked {
             mutex: UnsafeCell::new(libc::PTHREAD_MUTEX_INITIALIZER),
             value: UnsafeCell::new(value),
+            register_fork_handlers: Once::new(),
         }
+    }
+
+    /// Locks the value, first registering `before_fork` and `after_fork` with
+    /// `pthread_atfork`. They must call `raw_lock` and `raw_unlock` on this value.
+    pub fn lock_fork_safe(
+        &self,
+        before_fork: extern "C" fn(),
+        after_fork: extern "C" fn(),
+    ) -> LockGuard<'_, T> {
+        self.register_fork_handlers.call_once(|| {
+            // SAFETY: the handlers only take and release this mutex; the parent and
+            // child handlers run in the thread that took it in the prepare handler.
+            unsafe {
+                libc::pthread_atfork(Some(before_fork), Some(after_fork), Some(after_fork));
+            }
+        });
+        self.lock()
     }
 
     /// Locks the value until the guard is dropped.

@@ -1,7 +1,6 @@
 //! The process-wide title state and the update that renders it and writes it out.
 
 use std::cell::Cell;
-use std::sync::Once;
 
 use crate::lock::{LockGuard, Locked};
 use crate::registry::Registry;
@@ -26,7 +25,6 @@ pub struct State {
 }
 
 static STATE: Locked<State> = Locked::new(State::new());
-static REGISTER_FORK_HANDLERS: Once = Once::new();
 
 extern "C" fn before_fork() {
     STATE.raw_lock();
@@ -36,16 +34,9 @@ extern "C" fn after_fork() {
     STATE.raw_unlock();
 }
 
-/// Locks the title state, registering the fork handlers on first use.
+/// Locks the title state.
 pub fn lock() -> LockGuard<'static, State> {
-    REGISTER_FORK_HANDLERS.call_once(|| {
-        // SAFETY: the handlers only take and release the state's mutex; the parent and
-        // child handlers run in the thread that took it in the prepare handler.
-        unsafe {
-            libc::pthread_atfork(Some(before_fork), Some(after_fork), Some(after_fork));
-        }
-    });
-    STATE.lock()
+    STATE.lock_fork_safe(before_fork, after_fork)
 }
 
 impl State {

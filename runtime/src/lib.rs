@@ -21,9 +21,12 @@ mod render;
 mod scope;
 mod state;
 mod sys;
+#[cfg(test)]
+mod model_tests;
 mod template;
 mod text;
 pub mod thread;
+pub mod worker;
 
 pub use error::Error;
 pub use scope::{scope, scope_parts, slot, slot_fmt, stage, stage_fmt, Part, SlotGuard, TitleGuard};

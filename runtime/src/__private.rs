@@ -3,6 +3,9 @@
 use std::fmt;
 
 pub use crate::scope::Part;
+// Generated code names these through this module, so that a crate that shadows
+// `format_args` or `Option` still expands correctly.
+pub use core::{format_args, option::Option};
 use crate::scope::{scope_parts_with_comm, slot_fmt, SlotGuard, TitleGuard};
 use crate::thread::ThreadGuard;
 

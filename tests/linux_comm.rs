@@ -6,7 +6,8 @@
 mod common;
 
 use common::{
-    comm_of, nul_separated, probe_path, shown, start, titled, with_nul, BACKENDS, PROBE_COMM,
+    backend_name, comm_of, nul_separated, probe_path, shown, start, titled, with_nul, BACKENDS,
+    PROBE_COMM,
 };
 
 #[test]
@@ -50,18 +51,23 @@ fn comm_fixed_sets_name() {
 #[test]
 fn comm_follows_title_set_by_thread() {
     let title = "ERP: worker thread title";
-    for backend in ["", "moved", "in-place", "in-place-args"] {
+    for backend in BACKENDS {
         let mut command = titled(backend, &[title]);
         command.env("PROBE_FROM_THREAD", "1");
         let (probe, report) = start(command);
-        assert_eq!(report.init.as_deref(), Some("ok"), "{backend:?}: init()");
-        assert_eq!(report.results, ["ok"], "{backend:?}: set() on a thread");
-        assert_eq!(probe.comm(), comm_of(title), "{backend:?}: /proc/PID/comm");
-        assert_eq!(probe.ps_comm(), comm_of(title), "{backend:?}: ps -o comm");
+        assert_eq!(report.init.as_deref(), Some("ok"), "{backend}: init()");
+        assert_eq!(
+            report.backend,
+            backend_name(backend),
+            "{backend}: backend()"
+        );
+        assert_eq!(report.results, ["ok"], "{backend}: set() on a thread");
+        assert_eq!(probe.comm(), comm_of(title), "{backend}: /proc/PID/comm");
+        assert_eq!(probe.ps_comm(), comm_of(title), "{backend}: ps -o comm");
         assert_eq!(
             shown(&probe.cmdline()),
             shown(&with_nul(title)),
-            "{backend:?}: /proc/PID/cmdline"
+            "{backend}: /proc/PID/cmdline"
         );
         probe.finish();
     }

@@ -6,18 +6,9 @@
 mod common;
 
 use common::{
-    comm_of, nul_separated, page_size, probe_command, probe_path, shown, start, start_paused,
-    titled, with_nul, BACKENDS, PROBE_COMM,
+    backend_name, comm_of, nul_separated, page_size, probe_command, probe_path, shown, start,
+    start_paused, titled, with_nul, BACKENDS, PROBE_COMM,
 };
-
-/// Returns the backend name the runtime reports for a `PROBE_BACKEND` value.
-fn backend_name(setting: &str) -> &'static str {
-    match setting {
-        "moved" => "moved",
-        "in-place" | "in-place-args" => "in-place",
-        _ => panic!("no backend name for {setting:?}"),
-    }
-}
 
 /// Returns `text` cut to at most `max` bytes at a character boundary.
 fn cut(text: &str, max: usize) -> &str {

@@ -16,6 +16,15 @@ const REPORT_TIMEOUT: Duration = Duration::from_secs(30);
 /// The backends a test can request: the `PROBE_BACKEND` values of the probe.
 pub const BACKENDS: [&str; 3] = ["moved", "in-place", "in-place-args"];
 
+/// Returns the backend name the runtime reports for a `PROBE_BACKEND` value.
+pub fn backend_name(setting: &str) -> &'static str {
+    match setting {
+        "moved" => "moved",
+        "in-place" | "in-place-args" => "in-place",
+        _ => panic!("no backend name for {setting:?}"),
+    }
+}
+
 /// The `comm` the probe starts with: its file name.
 pub const PROBE_COMM: &str = "title_probe";
 

@@ -1,7 +1,7 @@
 //! `#[proc_title]` and `proctitle!` on every supported shape, checked with
 //! `proc_title::get()` during and after each call.
 //!
-//! All tests share the process title and run on parallel threads, so each one holds
+//! All tests share the process title and run on parallel threads, so each one takes
 //! `LOCK` while it changes or reads the title.
 
 use std::fmt;
@@ -109,7 +109,10 @@ fn methods_with_every_receiver() {
     // increment.
     assert_eq!(worker.by_mut(), "expand test: by mut worker#1");
     assert_eq!(worker.id, 2);
-    assert_eq!(Box::new(Worker { id: 5 }).boxed(), "expand test: boxed worker#5");
+    assert_eq!(
+        Box::new(Worker { id: 5 }).boxed(),
+        "expand test: boxed worker#5"
+    );
     assert_eq!(worker.by_value(), "expand test: by value worker#2");
     assert_eq!(proc_title::get(), BASE);
 }
@@ -387,7 +390,11 @@ fn async_fn_frame_lives_from_first_poll_to_completion() {
 
     let mut job = Box::pin(async_job(4));
     assert_send(&job);
-    assert_eq!(proc_title::get(), BASE, "nothing runs before the first poll");
+    assert_eq!(
+        proc_title::get(),
+        BASE,
+        "nothing runs before the first poll"
+    );
 
     assert!(job.as_mut().poll(&mut context).is_pending());
     assert_eq!(proc_title::get(), "expand test: async job 4 waiting");
@@ -446,7 +453,10 @@ fn macro_title_guard_restores_on_drop() {
     assert_eq!(proc_title::get(), "expand test: import orders.csv");
     {
         let _stage: SlotGuard = proctitle!(stage = "scanning {}", "/tmp");
-        assert_eq!(proc_title::get(), "expand test: import orders.csv scanning /tmp");
+        assert_eq!(
+            proc_title::get(),
+            "expand test: import orders.csv scanning /tmp"
+        );
     }
     assert_eq!(proc_title::get(), "expand test: import orders.csv");
     drop(guard);
@@ -467,7 +477,7 @@ fn macro_any_slot_name() {
 #[test]
 fn macro_formats_like_format() {
     let _lock = start();
-    let x = 3.14159_f64;
+    let x = 1234.56789_f64;
     let width = 6;
     let name = "ab";
     let items = [1, 2];
@@ -489,7 +499,10 @@ fn macro_formats_like_format() {
         (show(proctitle!("[{:>8}]", name)), format!("[{:>8}]", name)),
         (show(proctitle!("[{x:.3}]")), format!("[{x:.3}]")),
         (show(proctitle!("{:?}", items)), format!("{:?}", items)),
-        (show(proctitle!("[{:width$}]", 7)), format!("[{:width$}]", 7)),
+        (
+            show(proctitle!("[{:width$}]", 7)),
+            format!("[{:width$}]", 7),
+        ),
         (
             show(proctitle!("[{:w$}]", 7, w = 4)),
             format!("[{:w$}]", 7, w = 4),
@@ -499,8 +512,14 @@ fn macro_formats_like_format() {
             show(proctitle!("[{:1$}] [{0:>1$}]", 5, 4)),
             format!("[{:1$}] [{0:>1$}]", 5, 4),
         ),
-        (show(proctitle!("[{:+#010x}]", 255)), format!("[{:+#010x}]", 255)),
-        (show(proctitle!("[{:*^9.2e}]", x)), format!("[{:*^9.2e}]", x)),
+        (
+            show(proctitle!("[{:+#010x}]", 255)),
+            format!("[{:+#010x}]", 255),
+        ),
+        (
+            show(proctitle!("[{:*^9.2e}]", x)),
+            format!("[{:*^9.2e}]", x),
+        ),
         (show(proctitle!("{{{}}}", name)), format!("{{{}}}", name)),
         (show(proctitle!("{:#?}", (1,))), format!("{:#?}", (1,))),
     ];

@@ -68,7 +68,7 @@ pub struct Spec {
     pub kind: String,
 }
 
-/// Where a formatted value comes from once arguments are resolved.
+/// The origin of a formatted value once arguments are resolved.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Source {
     /// The explicit argument at this index: positional ones first, then named ones.
@@ -122,11 +122,11 @@ pub struct Arguments<'a> {
     pub accepts_arguments: bool,
 }
 
-/// Rejects NUL and other control characters in `text`, which is `what` (for messages).
-pub fn check_printable(text: &str, what: &str) -> Result<(), String> {
+/// Rejects NUL and other control characters in `text`; `subject` names it in messages.
+pub fn check_printable(text: &str, subject: &str) -> Result<(), String> {
     match text.char_indices().find(|(_, c)| c.is_control()) {
         Some((at, c)) => Err(format!(
-            "invalid character U+{:04X} at byte {at} of the {what}: control characters \
+            "invalid character U+{:04X} at byte {at} of the {subject}: control characters \
              cannot be shown, so write them out or remove them",
             u32::from(c)
         )),
@@ -251,6 +251,7 @@ impl Scanner<'_> {
                 ));
             };
             let at = open + 1 + index;
+
             match c {
                 '>' => break at,
                 '<' => {
@@ -274,7 +275,10 @@ impl Scanner<'_> {
                 _ => inner.push(c),
             }
         };
-        let name = inner.split_once(':').map_or(inner.as_str(), |(name, _)| name);
+
+        let name = inner
+            .split_once(':')
+            .map_or(inner.as_str(), |(name, _)| name);
         if name.is_empty() {
             return Err(format!(
                 "empty slot name at byte {open} of the title: write `<name>` or \
@@ -292,6 +296,7 @@ impl Scanner<'_> {
                 "slot `{name}` appears twice in the title: each slot can appear once"
             ));
         }
+
         self.slots.push(name.to_owned());
         self.template.push('<');
         self.template.push_str(&inner);
@@ -374,6 +379,7 @@ fn parse_spec(spec: &str, written: &str) -> Result<Spec, String> {
         flags.push('#');
         index += 1;
     }
+
     let mut width = None;
     if chars.get(index) == Some(&'0') {
         // `0$` is a width taken from argument 0, not the zero-padding flag.
@@ -391,6 +397,7 @@ fn parse_spec(spec: &str, written: &str) -> Result<Spec, String> {
             index = next;
         }
     }
+
     let mut precision = None;
     if chars.get(index) == Some(&'.') {
         index += 1;
@@ -504,6 +511,7 @@ impl Resolver<'_> {
     }
 
     fn argument(&mut self, argument: Argument, written: &str) -> Result<Source, String> {
+        let implicit = argument == Argument::Next;
         let index = match argument {
             Argument::Name(name) => {
                 return Ok(match self.arguments.named.iter().position(|n| *n == name) {
@@ -534,6 +542,12 @@ impl Resolver<'_> {
             } else {
                 ("are", "arguments")
             };
+            if implicit {
+                return Err(format!(
+                    "missing argument: `{written}` takes positional argument {index}, but \
+                     there {verb} {count} {noun}; add an argument or remove the placeholder"
+                ));
+            }
             return Err(format!(
                 "invalid reference to positional argument {index} in `{written}` \
                  (there {verb} {count} {noun})"
@@ -583,7 +597,10 @@ mod tests {
 
     #[test]
     fn plain_text_is_one_template() {
-        assert_eq!(parse_title("ERP: supervisor").unwrap(), [template("ERP: supervisor")]);
+        assert_eq!(
+            parse_title("ERP: supervisor").unwrap(),
+            [template("ERP: supervisor")]
+        );
     }
 
     #[test]
@@ -596,7 +613,10 @@ mod tests {
 
     #[test]
     fn braces_are_unescaped() {
-        assert_eq!(parse_title("{{a}} <s:{{x}}>").unwrap(), [template("{a} <s:{x}>")]);
+        assert_eq!(
+            parse_title("{{a}} <s:{{x}}>").unwrap(),
+            [template("{a} <s:{x}>")]
+        );
     }
 
     #[test]
@@ -724,8 +744,12 @@ mod tests {
         assert!(check_task_name("sixteen-bytes!!!", "comm")
             .unwrap_err()
             .contains("16 bytes long"));
-        assert!(check_task_name("", "thread").unwrap_err().starts_with("empty"));
-        assert!(check_task_name("a\nb", "thread").unwrap_err().contains("U+000A"));
+        assert!(check_task_name("", "thread")
+            .unwrap_err()
+            .starts_with("empty"));
+        assert!(check_task_name("a\nb", "thread")
+            .unwrap_err()
+            .contains("U+000A"));
     }
 
     fn resolve_with(title: &str, arguments: Arguments<'_>) -> Result<Vec<Resolved>, String> {
@@ -796,7 +820,13 @@ mod tests {
         let error = resolve_with("{} {}", arguments).unwrap_err();
         assert_eq!(
             error,
-            "invalid reference to positional argument 1 in `{}` (there is 1 argument)"
+            "missing argument: `{}` takes positional argument 1, but there is 1 argument; \
+             add an argument or remove the placeholder"
+        );
+        let error = resolve_with("{} {2:>4}", arguments).unwrap_err();
+        assert_eq!(
+            error,
+            "invalid reference to positional argument 2 in `{2:>4}` (there is 1 argument)"
         );
     }
 }

@@ -61,7 +61,10 @@ pub fn macro_call(input: MacroInput) -> syn::Result<TokenStream> {
         MacroInput::Slot { name, format, args } => {
             let name = LitStr::new(&syn::ext::IdentExt::unraw(&name).to_string(), name.span());
             let positional = &args.positional;
-            let named = args.named.iter().map(|(name, value)| quote!(#name = #value));
+            let named = args
+                .named
+                .iter()
+                .map(|(name, value)| quote!(#name = #value));
             Ok(quote! {
                 #krate::__private::slot(
                     #name,
@@ -73,7 +76,11 @@ pub fn macro_call(input: MacroInput) -> syn::Result<TokenStream> {
 }
 
 fn title_call(krate: &TokenStream, format: &LitStr, args: &FormatArgs) -> syn::Result<TokenStream> {
-    let named: Vec<String> = args.named.iter().map(|(name, _)| name.to_string()).collect();
+    let named: Vec<String> = args
+        .named
+        .iter()
+        .map(|(name, _)| name.to_string())
+        .collect();
     let (segments, used) = checked_segments(
         format,
         Arguments {
@@ -298,6 +305,79 @@ mod tests {
                 ("{0:1$}".to_owned(), vec![2, 0]),
             ]
         );
+    }
+
+    fn expand_attribute(args: &str, function: &str) -> syn::Result<String> {
+        let args: AttributeArgs = syn::parse_str(args)?;
+        let function = crate::parse::parse_function(function.parse().unwrap())?;
+        Ok(attribute(args, function)?.to_string())
+    }
+
+    #[test]
+    fn constant_title_formats_nothing() {
+        let expanded = expand_attribute(r#""ERP: worker <stage:idle>""#, "fn work() {}").unwrap();
+        assert!(expanded.contains(r#"Part :: Template ("ERP: worker <stage:idle>")"#));
+        assert!(!expanded.contains("format_args"), "{expanded}");
+        assert!(!expanded.contains("Part :: Text"), "{expanded}");
+    }
+
+    #[test]
+    fn guard_is_first_statement() {
+        let expanded = expand_attribute(r#""ERP: {id}""#, "fn work(id: u32) { run(id) }").unwrap();
+        let body = expanded.split_once('{').unwrap().1;
+        assert!(
+            body.trim_start()
+                .starts_with("let __proc_title_guard = :: proc_title :: __private :: title"),
+            "{expanded}"
+        );
+        assert!(body.contains(r#"format_args ! ("{id}")"#), "{expanded}");
+        assert!(body.trim_end().ends_with("run (id) }"), "{expanded}");
+    }
+
+    #[test]
+    fn paths_use_private_module_or_given_crate() {
+        let expanded = expand_attribute(
+            r#""ERP: {id} <stage>", comm = "erp", thread = "erp-main", crate = my::titles"#,
+            "fn work(id: u32) {}",
+        )
+        .unwrap();
+        assert!(!expanded.contains(":: proc_title"), "{expanded}");
+        for path in expanded.split("__private").skip(1) {
+            assert!(path.starts_with(" :: "), "{expanded}");
+        }
+        assert_eq!(
+            expanded.matches("__private").count(),
+            expanded.matches("my :: titles :: __private").count()
+        );
+        assert!(expanded.contains(r#"Option :: Some ("erp")"#), "{expanded}");
+        assert!(
+            expanded.contains(r#"__private :: thread ("erp-main")"#),
+            "{expanded}"
+        );
+    }
+
+    #[test]
+    fn thread_option_rejected_on_async_fn() {
+        let error = expand_attribute(r#""ERP", thread = "erp""#, "async fn work() {}").unwrap_err();
+        assert!(error.to_string().contains("`async fn`"), "{error}");
+    }
+
+    #[test]
+    fn macro_slot_form_passes_format_through() {
+        let input: MacroInput = syn::parse_str(r#"step = "{}/{n}", i, n = 10"#).unwrap();
+        let expanded = macro_call(input).unwrap().to_string();
+        assert!(
+            expanded.contains(r#"__private :: slot ("step" , :: proc_title :: __private :: format_args ! ("{}/{n}" , i , n = 10) ,)"#),
+            "{expanded}"
+        );
+    }
+
+    #[test]
+    fn macro_title_binds_each_argument_once() {
+        let input: MacroInput = syn::parse_str(r#""{0} {0:?} {}", next()"#).unwrap();
+        let expanded = macro_call(input).unwrap().to_string();
+        assert_eq!(expanded.matches("next ()").count(), 1, "{expanded}");
+        assert!(expanded.starts_with("match (& (next ()) ,)"), "{expanded}");
     }
 
     #[test]

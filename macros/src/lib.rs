@@ -31,10 +31,10 @@ mod parse;
 ///   included, exactly as `format!` would, so `rustc` checks that the variable exists
 ///   and that the spec fits its type. Positional `{}` and `{0}` are rejected because
 ///   the attribute takes no arguments. Write `{{` and `}}` for literal braces.
-/// - `<slot>` and `<slot:default>` are slots of the runtime template, filled with
-///   `proctitle!(slot = "...")`, `stage` or `slot`; a slot with no value shows its
-///   default, or nothing with the spaces around it collapsed. Write `<<` for a
-///   literal `<`.
+/// - `<slot>` and `<slot:default>` are slots of the runtime template. Fill them with
+///   `proctitle!(slot = "...")`, `stage` or `slot`. A slot with no value shows its
+///   default, or nothing with the spaces around it collapsed. Write `<<` for a literal
+///   `<`.
 ///
 /// Formatted values are shown as they are: a `<` in a value never opens a slot. A
 /// title without placeholders is a constant and costs no formatting at run time.
@@ -74,9 +74,14 @@ pub fn proc_title(args: TokenStream, item: TokenStream) -> TokenStream {
     match expanded {
         Ok(tokens) => tokens.into(),
         Err(error) => {
-            // The item stays as written, so that the one error is all the user sees.
-            let mut tokens = error.to_compile_error();
-            tokens.extend(item);
+            // The item is emitted unchanged so that the error is the only diagnostic. A
+            // closure is wrapped in a block so that it stays one expression.
+            let error = error.to_compile_error();
+            let tokens = if parse::is_expression(&item) {
+                quote::quote!({ #error #item })
+            } else {
+                quote::quote!(#error #item)
+            };
             tokens.into()
         }
     }
@@ -86,7 +91,7 @@ pub fn proc_title(args: TokenStream, item: TokenStream) -> TokenStream {
 ///
 /// - `proctitle!("format", args...)` pushes a title frame and returns its
 ///   `TitleGuard`. The format is a title format as for `#[proc_title]`, with
-///   `<slot>` and `<slot:default>` slots, and its arguments work as in `format!`:
+///   `<slot>` and `<slot:default>` slots. Its arguments work as in `format!`:
 ///   positional `{}` and `{0}`, named `{name}` with `name = expr`, variables captured
 ///   from scope, and specs such as `{:>8}`, `{x:.3}`, `{:?}`, `{:width$}` and `{:.*}`.
 /// - `proctitle!(slot = "format", args...)` fills slot `slot` of the title with the

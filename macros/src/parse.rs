@@ -101,12 +101,12 @@ impl Parse for AttributeArgs {
     }
 }
 
-/// Parses a string literal, with an error naming `what` if something else is there.
-fn parse_string(input: ParseStream<'_>, what: &str) -> syn::Result<LitStr> {
+/// Parses a string literal, or fails with an error that names `expected`.
+fn parse_string(input: ParseStream<'_>, expected: &str) -> syn::Result<LitStr> {
     if input.peek(LitStr) {
         return input.parse();
     }
-    Err(input.error(format!("expected {what} as a string literal")))
+    Err(input.error(format!("expected {expected} as a string literal")))
 }
 
 /// Parses the item under `#[proc_title]`, which must be a function with a body that is
@@ -161,6 +161,12 @@ pub fn parse_function(item: TokenStream) -> syn::Result<ItemFn> {
         ));
     }
     Ok(function)
+}
+
+/// Returns true if `item` is an expression rather than an item, as a closure under an
+/// attribute is.
+pub fn is_expression(item: &TokenStream) -> bool {
+    syn::parse2::<Item>(item.clone()).is_err() && syn::parse2::<Expr>(item.clone()).is_ok()
 }
 
 fn not_a_function(span: Span, what: &str) -> syn::Error {
@@ -234,10 +240,7 @@ impl Parse for MacroInput {
             let args = input.parse()?;
             return Ok(MacroInput::Slot { name, format, args });
         }
-        let format = parse_string(
-            input,
-            "the title (or `slot = \"value\"` for a slot value)",
-        )?;
+        let format = parse_string(input, "the title (or `slot = \"value\"` for a slot value)")?;
         let args = input.parse()?;
         Ok(MacroInput::Title { format, args })
     }

@@ -1,0 +1,5 @@
+use proc_title::proctitle;
+
+fn main() {
+    let _title = proctitle!("ERP: import {source_file}");
+}

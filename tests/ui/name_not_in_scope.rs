@@ -1,0 +1,10 @@
+use proc_title::proc_title;
+
+#[proc_title("ERP: worker {worker_id}")]
+fn work(id: u32) {
+    let _ = id;
+}
+
+fn main() {
+    work(1);
+}

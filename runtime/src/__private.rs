@@ -3,11 +3,12 @@
 use std::fmt;
 
 pub use crate::scope::Part;
+use crate::scope::{scope_parts_with_comm, slot_fmt, SlotGuard, TitleGuard};
+use crate::thread::ThreadGuard;
+
 // Generated code names these through this module, so that a crate that shadows
 // `format_args` or `Option` still expands correctly.
 pub use core::{format_args, option::Option};
-use crate::scope::{scope_parts_with_comm, slot_fmt, SlotGuard, TitleGuard};
-use crate::thread::ThreadGuard;
 
 /// Pushes a title frame from template parts checked at compile time.
 pub fn title(parts: &[Part<'_>], comm: Option<&'static str>) -> TitleGuard {

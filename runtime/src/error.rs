@@ -41,7 +41,10 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Nul { position } => {
-                write!(f, "title contains a NUL byte at byte {position}; nothing was changed")
+                write!(
+                    f,
+                    "title contains a NUL byte at byte {position}; nothing was changed"
+                )
             }
             Error::Template { position, problem } => {
                 write!(f, "invalid title template: {problem} at byte {position}")

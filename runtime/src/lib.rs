@@ -16,20 +16,22 @@ use std::fmt;
 mod error;
 #[cfg(unix)]
 mod lock;
+#[cfg(test)]
+mod model_tests;
 mod registry;
 mod render;
 mod scope;
 mod state;
 mod sys;
-#[cfg(test)]
-mod model_tests;
 mod template;
 mod text;
 pub mod thread;
 pub mod worker;
 
 pub use error::Error;
-pub use scope::{scope, scope_parts, slot, slot_fmt, stage, stage_fmt, Part, SlotGuard, TitleGuard};
+pub use scope::{
+    scope, scope_parts, slot, slot_fmt, stage, stage_fmt, Part, SlotGuard, TitleGuard,
+};
 
 /// A way of changing what `ps` shows as the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -203,10 +205,12 @@ pub fn get() -> String {
     state::lock().shown().to_owned()
 }
 
-/// Returns the longest title, in bytes, that the command line shows in full.
+/// Returns the longest title, in bytes, that the process keeps in full.
 ///
-/// Before the first title change this is the capacity of the backend that would start
-/// now.
+/// With the moved and in-place backends this is what the command line shows. The
+/// name-only backend shows no title in the command line; it keeps titles up to this
+/// length in-process, for [`get`]. Before the first title change this is the capacity of
+/// the backend that would start now.
 ///
 /// # Examples
 /// ```

@@ -28,21 +28,33 @@ impl<T> Locked<T> {
         }
     }
 
-    /// Locks the value, first registering `before_fork` and `after_fork` with
-    /// `pthread_atfork`. They must call `raw_lock` and `raw_unlock` on this value.
+    /// Locks the value, first registering the three handlers with `pthread_atfork`.
+    /// `before_fork` must call `raw_lock`, and both others `raw_unlock`, on this value.
     pub fn lock_fork_safe(
         &self,
         before_fork: extern "C" fn(),
-        after_fork: extern "C" fn(),
+        in_parent: extern "C" fn(),
+        in_child: extern "C" fn(),
     ) -> LockGuard<'_, T> {
         self.register_fork_handlers.call_once(|| {
             // SAFETY: the handlers only take and release this mutex; the parent and
             // child handlers run in the thread that took it in the prepare handler.
             unsafe {
-                libc::pthread_atfork(Some(before_fork), Some(after_fork), Some(after_fork));
+                libc::pthread_atfork(Some(before_fork), Some(in_parent), Some(in_child));
             }
         });
         self.lock()
+    }
+
+    /// Returns the value while the mutex is held without a guard.
+    ///
+    /// # Safety
+    /// The calling thread must hold the mutex through `raw_lock`, and must not keep the
+    /// reference after releasing it.
+    #[allow(clippy::mut_from_ref)]
+    pub unsafe fn get_while_locked(&self) -> &mut T {
+        // SAFETY: the caller holds the mutex, so no other reference to the value exists.
+        unsafe { &mut *self.value.get() }
     }
 
     /// Locks the value until the guard is dropped.

@@ -17,7 +17,10 @@ const ORIGINAL: &str = "prog --flag";
 #[derive(Debug, Clone)]
 enum Token {
     Text(String),
-    Slot { name: usize, default: Option<String> },
+    Slot {
+        name: usize,
+        default: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -75,7 +78,10 @@ fn template_of(tokens: &[Token]) -> String {
     for token in tokens {
         match token {
             Token::Text(text) => template.push_str(&text.replace('<', "<<")),
-            Token::Slot { name, default: None } => {
+            Token::Slot {
+                name,
+                default: None,
+            } => {
                 template.push_str(&format!("<{}>", NAMES[*name]));
             }
             Token::Slot {
@@ -169,11 +175,11 @@ proptest! {
         for op in ops {
             match op {
                 Op::Title(tokens) => {
-                    let id = registry.push_title(&template_of(&tokens), None);
+                    let id = registry.push_title(&template_of(&tokens), None, 1);
                     live.push((id, ModelFrame::Title(tokens)));
                 }
                 Op::Slot { name, value } => {
-                    let id = registry.push_slot(NAMES[name], &value);
+                    let id = registry.push_slot(NAMES[name], &value, 1);
                     live.push((id, ModelFrame::Slot { name, value }));
                 }
                 Op::Base(text) => {

@@ -24,6 +24,8 @@ struct Frame {
     generation: u32,
     /// Push order; the live frame with the highest sequence number wins.
     sequence: u64,
+    /// The thread that pushed the frame, as the caller identifies threads.
+    owner: u64,
     /// The slot name of a slot frame.
     name: String,
     /// The template of a title frame, or the value of a slot frame.
@@ -63,8 +65,8 @@ impl Registry {
     }
 
     /// Pushes a title frame holding `template`, which the caller has validated.
-    pub fn push_title(&mut self, template: &str, comm: Option<&str>) -> FrameId {
-        let id = self.push(Kind::Title, "", template);
+    pub fn push_title(&mut self, template: &str, comm: Option<&str>, owner: u64) -> FrameId {
+        let id = self.push(Kind::Title, "", template, owner);
         let stored = &mut self.frames[id.index as usize].comm;
         stored.clear();
         stored.push_str(comm.unwrap_or(""));
@@ -72,11 +74,11 @@ impl Registry {
     }
 
     /// Pushes a slot frame that fills slot `name` with `value`.
-    pub fn push_slot(&mut self, name: &str, value: &str) -> FrameId {
-        self.push(Kind::Slot, name, value)
+    pub fn push_slot(&mut self, name: &str, value: &str, owner: u64) -> FrameId {
+        self.push(Kind::Slot, name, value, owner)
     }
 
-    fn push(&mut self, kind: Kind, name: &str, text: &str) -> FrameId {
+    fn push(&mut self, kind: Kind, name: &str, text: &str, owner: u64) -> FrameId {
         let sequence = self.next_sequence;
         self.next_sequence += 1;
         self.live += 1;
@@ -88,10 +90,14 @@ impl Registry {
                     live: false,
                     generation: 0,
                     sequence,
+                    owner,
                     name: String::new(),
                     text: String::new(),
                     comm: String::new(),
                 });
+                // Room for every frame on the free list, so that removing frames never
+                // allocates, even in a child process right after `fork`.
+                self.free.reserve(self.frames.len() - self.free.len());
                 // More than u32::MAX frames alive at once cannot fit in memory anyway.
                 (self.frames.len() - 1) as u32
             }
@@ -100,6 +106,7 @@ impl Registry {
         frame.kind = kind;
         frame.live = true;
         frame.sequence = sequence;
+        frame.owner = owner;
         frame.name.clear();
         frame.name.push_str(name);
         frame.text.clear();
@@ -125,6 +132,26 @@ impl Registry {
         true
     }
 
+    /// Removes every live frame pushed by a thread other than `owner`; returns how many.
+    ///
+    /// After `fork` only the forking thread exists in the child, so the frames of the
+    /// other threads would never be dropped there.
+    pub fn remove_foreign(&mut self, owner: u64) -> usize {
+        let mut removed = 0;
+        for index in 0..self.frames.len() {
+            let frame = &self.frames[index];
+            if frame.live && frame.owner != owner {
+                let id = FrameId {
+                    index: index as u32,
+                    generation: frame.generation,
+                };
+                self.remove(id);
+                removed += 1;
+            }
+        }
+        removed
+    }
+
     /// Returns the number of live frames of either kind.
     #[cfg(test)]
     pub fn live_frames(&self) -> usize {
@@ -140,7 +167,8 @@ impl Registry {
 
     /// Returns the template of the most recently pushed live title frame.
     pub fn top_title(&self) -> Option<&str> {
-        self.latest(Kind::Title, "").map(|frame| frame.text.as_str())
+        self.latest(Kind::Title, "")
+            .map(|frame| frame.text.as_str())
     }
 
     /// Returns the `comm` asked for by the most recently pushed live title frame that
@@ -157,7 +185,8 @@ impl Registry {
 
     /// Returns the value of the most recently pushed live slot frame for `name`.
     pub fn slot(&self, name: &str) -> Option<&str> {
-        self.latest(Kind::Slot, name).map(|frame| frame.text.as_str())
+        self.latest(Kind::Slot, name)
+            .map(|frame| frame.text.as_str())
     }
 
     /// Replaces the base title shown beneath all frames.
@@ -180,8 +209,8 @@ mod tests {
     #[test]
     fn latest_title_wins() {
         let mut registry = Registry::new();
-        let first = registry.push_title("one", None);
-        let second = registry.push_title("two", None);
+        let first = registry.push_title("one", None, 1);
+        let second = registry.push_title("two", None, 1);
         assert_eq!(registry.top_title(), Some("two"));
         assert!(registry.remove(second));
         assert_eq!(registry.top_title(), Some("one"));
@@ -192,8 +221,8 @@ mod tests {
     #[test]
     fn out_of_order_removal_keeps_latest() {
         let mut registry = Registry::new();
-        let first = registry.push_title("one", None);
-        let _second = registry.push_title("two", None);
+        let first = registry.push_title("one", None, 1);
+        let _second = registry.push_title("two", None, 1);
         assert!(registry.remove(first));
         assert_eq!(registry.top_title(), Some("two"));
         assert_eq!(registry.live_frames(), 1);
@@ -202,9 +231,9 @@ mod tests {
     #[test]
     fn stale_id_removes_nothing() {
         let mut registry = Registry::new();
-        let first = registry.push_title("one", None);
+        let first = registry.push_title("one", None, 1);
         assert!(registry.remove(first));
-        let reused = registry.push_title("again", None);
+        let reused = registry.push_title("again", None, 1);
         assert!(!registry.remove(first));
         assert_eq!(registry.top_title(), Some("again"));
         assert!(registry.remove(reused));
@@ -213,9 +242,9 @@ mod tests {
     #[test]
     fn slots_by_name() {
         let mut registry = Registry::new();
-        let outer = registry.push_slot("stage", "outer");
-        let step = registry.push_slot("step", "3");
-        let inner = registry.push_slot("stage", "inner");
+        let outer = registry.push_slot("stage", "outer", 1);
+        let step = registry.push_slot("step", "3", 1);
+        let inner = registry.push_slot("stage", "inner", 1);
         assert_eq!(registry.slot("stage"), Some("inner"));
         assert_eq!(registry.slot("step"), Some("3"));
         assert_eq!(registry.slot("other"), None);
@@ -230,22 +259,35 @@ mod tests {
     #[test]
     fn slot_frames_are_not_titles() {
         let mut registry = Registry::new();
-        registry.push_slot("stage", "x");
+        registry.push_slot("stage", "x", 1);
         assert_eq!(registry.top_title(), None);
     }
 
     #[test]
     fn comm_from_latest_frame_asking() {
         let mut registry = Registry::new();
-        let worker = registry.push_title("worker", Some("worker"));
-        let plain = registry.push_title("plain", None);
+        let worker = registry.push_title("worker", Some("worker"), 1);
+        let plain = registry.push_title("plain", None, 1);
         assert_eq!(registry.top_comm(), Some("worker"));
         registry.remove(plain);
         registry.remove(worker);
         assert_eq!(registry.top_comm(), None);
-        let reused = registry.push_title("reused", None);
+        let reused = registry.push_title("reused", None, 1);
         assert_eq!(registry.top_comm(), None);
         registry.remove(reused);
+    }
+
+    #[test]
+    fn foreign_frames_are_removed() {
+        let mut registry = Registry::new();
+        let own = registry.push_title("own", None, 1);
+        let foreign = registry.push_title("foreign", None, 2);
+        registry.push_slot("stage", "foreign", 2);
+        assert_eq!(registry.remove_foreign(1), 2);
+        assert_eq!(registry.top_title(), Some("own"));
+        assert_eq!(registry.slot("stage"), None);
+        assert!(!registry.remove(foreign));
+        assert!(registry.remove(own));
     }
 
     #[test]

@@ -84,7 +84,10 @@ mod tests {
 
     #[test]
     fn filled_slot() {
-        assert_eq!(show("ERP: <stage>", &[("stage", "scanning")]), "ERP: scanning");
+        assert_eq!(
+            show("ERP: <stage>", &[("stage", "scanning")]),
+            "ERP: scanning"
+        );
     }
 
     #[test]
@@ -146,8 +149,8 @@ mod tests {
         render(&registry, "prog --flag", &mut out);
         assert_eq!(out.as_str(), "daemon");
 
-        let frame = registry.push_title("ERP: <stage>", None);
-        registry.push_slot("stage", "import");
+        let frame = registry.push_title("ERP: <stage>", None, 1);
+        registry.push_slot("stage", "import", 1);
         out.reset(64);
         render(&registry, "prog --flag", &mut out);
         assert_eq!(out.as_str(), "ERP: import");

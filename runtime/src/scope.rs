@@ -3,7 +3,7 @@
 use std::fmt::{self, Write};
 
 use crate::registry::FrameId;
-use crate::state::{lock, with_scratch};
+use crate::state::{current_thread, lock, with_scratch};
 use crate::template::{escape_into, validate};
 use crate::Error;
 
@@ -80,7 +80,7 @@ fn push_title(template: &str, comm: Option<&str>) -> Result<TitleGuard, Error> {
         problem: error.problem,
     })?;
     let mut state = lock();
-    let id = state.registry.push_title(template, comm);
+    let id = state.registry.push_title(template, comm, current_thread());
     let _ = state.update();
     Ok(TitleGuard { id: Some(id) })
 }
@@ -168,7 +168,7 @@ pub(crate) fn scope_parts_with_comm(
 /// ```
 pub fn slot(name: &str, value: &str) -> SlotGuard {
     let mut state = lock();
-    let id = state.registry.push_slot(name, value);
+    let id = state.registry.push_slot(name, value, current_thread());
     let _ = state.update();
     SlotGuard { id: Some(id) }
 }

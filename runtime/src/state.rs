@@ -30,13 +30,27 @@ extern "C" fn before_fork() {
     STATE.raw_lock();
 }
 
-extern "C" fn after_fork() {
+extern "C" fn after_fork_in_parent() {
+    STATE.raw_unlock();
+}
+
+extern "C" fn after_fork_in_child() {
+    // SAFETY: `before_fork` took the mutex in this same thread, and only this thread
+    // exists in the child.
+    let state = unsafe { STATE.get_while_locked() };
+    state.registry.remove_foreign(current_thread());
     STATE.raw_unlock();
 }
 
 /// Locks the title state.
 pub fn lock() -> LockGuard<'static, State> {
-    STATE.lock_fork_safe(before_fork, after_fork)
+    STATE.lock_fork_safe(before_fork, after_fork_in_parent, after_fork_in_child)
+}
+
+/// Identifies the calling thread for frame ownership.
+pub fn current_thread() -> u64 {
+    // SAFETY: `pthread_self` has no preconditions.
+    unsafe { libc::pthread_self() as u64 }
 }
 
 impl State {

@@ -155,7 +155,10 @@ mod tests {
 
     #[test]
     fn literal_only() {
-        assert_eq!(parse("ERP: supervisor"), [Segment::Literal("ERP: supervisor")]);
+        assert_eq!(
+            parse("ERP: supervisor"),
+            [Segment::Literal("ERP: supervisor")]
+        );
     }
 
     #[test]
@@ -164,9 +167,15 @@ mod tests {
             parse("a <stage> b <step:idle>"),
             [
                 Segment::Literal("a "),
-                Segment::Slot { name: "stage", default: None },
+                Segment::Slot {
+                    name: "stage",
+                    default: None
+                },
                 Segment::Literal(" b "),
-                Segment::Slot { name: "step", default: Some("idle") },
+                Segment::Slot {
+                    name: "step",
+                    default: Some("idle")
+                },
             ]
         );
     }
@@ -175,7 +184,11 @@ mod tests {
     fn doubled_angle_is_literal() {
         assert_eq!(
             parse("a<<b"),
-            [Segment::Literal("a"), Segment::Literal("<"), Segment::Literal("b")]
+            [
+                Segment::Literal("a"),
+                Segment::Literal("<"),
+                Segment::Literal("b")
+            ]
         );
         assert_eq!(validate("<<<x>"), Ok(()));
     }
@@ -187,7 +200,13 @@ mod tests {
 
     #[test]
     fn empty_default_is_allowed() {
-        assert_eq!(parse("<x:>"), [Segment::Slot { name: "x", default: Some("") }]);
+        assert_eq!(
+            parse("<x:>"),
+            [Segment::Slot {
+                name: "x",
+                default: Some("")
+            }]
+        );
     }
 
     #[test]
@@ -199,7 +218,10 @@ mod tests {
 
     #[test]
     fn nested_open_is_error() {
-        assert_eq!(validate("a <b <c>>").unwrap_err().problem, "`<` inside a slot");
+        assert_eq!(
+            validate("a <b <c>>").unwrap_err().problem,
+            "`<` inside a slot"
+        );
     }
 
     #[test]

@@ -7,20 +7,30 @@
 use std::marker::PhantomData;
 
 use crate::sys::{self, CommName};
-use crate::text::TitleBuf;
 use crate::Error;
 
 /// Longest thread name the platform keeps, in bytes.
 pub const MAX_LEN: usize = sys::COMM_MAX_LEN;
 
+/// Returns `name` with control characters replaced by `?`, cut to `MAX_LEN` bytes at a
+/// character boundary, built on the stack so that naming a thread never allocates.
 fn sanitized(name: &str) -> Result<CommName, Error> {
     if let Some(position) = name.bytes().position(|b| b == 0) {
         return Err(Error::Nul { position });
     }
-    let mut buffer = TitleBuf::new(MAX_LEN);
-    buffer.reset(MAX_LEN);
-    buffer.push_str(name);
-    Ok(CommName::new(buffer.as_str()))
+    let mut buffer = [0u8; MAX_LEN];
+    let mut len = 0;
+    for c in name.chars() {
+        let c = if c.is_control() { '?' } else { c };
+        if len + c.len_utf8() > MAX_LEN {
+            break;
+        }
+        len += c.encode_utf8(&mut buffer[len..]).len();
+    }
+    // Whole characters were copied, so the bytes are valid UTF-8.
+    Ok(CommName::new(
+        std::str::from_utf8(&buffer[..len]).unwrap_or(""),
+    ))
 }
 
 /// Names the calling thread.

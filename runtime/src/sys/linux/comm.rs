@@ -30,7 +30,7 @@ impl Name {
     }
 
     /// Returns the name as text, invalid UTF-8 replaced.
-    pub fn to_string_lossy(&self) -> String {
+    pub fn to_string_lossy(self) -> String {
         String::from_utf8_lossy(self.as_bytes()).into_owned()
     }
 
@@ -56,7 +56,13 @@ pub fn current_thread() -> Name {
     let mut raw = [0u8; MAX_LEN + 1];
     // SAFETY: PR_GET_NAME writes at most 16 bytes, the size of `raw`.
     unsafe {
-        libc::prctl(libc::PR_GET_NAME, raw.as_mut_ptr() as libc::c_ulong, 0, 0, 0);
+        libc::prctl(
+            libc::PR_GET_NAME,
+            raw.as_mut_ptr() as libc::c_ulong,
+            0,
+            0,
+            0,
+        );
     }
     Name::from_raw(&raw)
 }
@@ -64,7 +70,15 @@ pub fn current_thread() -> Name {
 /// Names the calling thread; returns false if the kernel refused.
 pub fn set_current_thread(name: &Name) -> bool {
     // SAFETY: `bytes` is NUL-terminated because `len <= 15` and the array has 16 bytes.
-    unsafe { libc::prctl(libc::PR_SET_NAME, name.bytes.as_ptr() as libc::c_ulong, 0, 0, 0) == 0 }
+    unsafe {
+        libc::prctl(
+            libc::PR_SET_NAME,
+            name.bytes.as_ptr() as libc::c_ulong,
+            0,
+            0,
+            0,
+        ) == 0
+    }
 }
 
 /// Reads the main thread's name, which `ps -o comm` shows for the process.
@@ -116,7 +130,10 @@ mod tests {
 
     #[test]
     fn long_name_is_cut_to_fifteen_bytes() {
-        assert_eq!(Name::new("ERP: /tmp cleaner [scanning]").as_bytes(), b"ERP: /tmp clean");
+        assert_eq!(
+            Name::new("ERP: /tmp cleaner [scanning]").as_bytes(),
+            b"ERP: /tmp clean"
+        );
     }
 
     #[test]

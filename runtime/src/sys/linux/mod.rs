@@ -73,7 +73,9 @@ enum Plan {
 
 fn plan_moved(stat: &Stat, startup: &startup::Startup) -> Result<Plan, Error> {
     if startup.threads_at_start > 1 {
-        return Err(unchanged("loaded into a process that already ran several threads"));
+        return Err(unchanged(
+            "loaded into a process that already ran several threads",
+        ));
     }
     if stat.threads != 1 {
         return Err(unchanged(
@@ -87,9 +89,15 @@ fn plan_moved(stat: &Stat, startup: &startup::Startup) -> Result<Plan, Error> {
     Ok(Plan::Moved(*stat))
 }
 
-fn plan_in_place(stat: &Stat, startup: &startup::Startup, request: &Request) -> Result<Plan, Error> {
+fn plan_in_place(
+    stat: &Stat,
+    startup: &startup::Startup,
+    request: &Request,
+) -> Result<Plan, Error> {
     if startup.threads_at_start > 1 {
-        return Err(unchanged("loaded into a process that already ran several threads"));
+        return Err(unchanged(
+            "loaded into a process that already ran several threads",
+        ));
     }
     // With several threads another one may be inside `getenv`, so the environment stays.
     let with_environment = request.relocate_environment && stat.threads == 1;
@@ -108,8 +116,9 @@ fn plan(request: &Request) -> Plan {
         Ok(Some(Backend::NameOnly)) => Err(unchanged("the name-only backend was requested")),
         Ok(Some(Backend::Moved)) => plan_moved(&stat, &startup),
         Ok(Some(Backend::InPlace)) => plan_in_place(&stat, &startup, request),
-        Ok(None) => plan_moved(&stat, &startup)
-            .or_else(|_| plan_in_place(&stat, &startup, request)),
+        Ok(None) => {
+            plan_moved(&stat, &startup).or_else(|_| plan_in_place(&stat, &startup, request))
+        }
     };
     result.unwrap_or_else(Plan::NameOnly)
 }

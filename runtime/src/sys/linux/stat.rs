@@ -66,13 +66,7 @@ pub fn read() -> Option<Stat> {
     let mut len = 0;
     while len < buffer.len() {
         // SAFETY: the destination is the unused tail of `buffer`, with its exact length.
-        let got = unsafe {
-            libc::read(
-                fd,
-                buffer[len..].as_mut_ptr().cast(),
-                buffer.len() - len,
-            )
-        };
+        let got = unsafe { libc::read(fd, buffer[len..].as_mut_ptr().cast(), buffer.len() - len) };
         if got <= 0 {
             break;
         }

@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 use std::process::{self, ExitCode};
 use std::time::Duration;
 
+use proc_title::{proc_title, proctitle};
+
 use crate::stop::StopSignal;
 
 const LABEL: &str = "cleaner";
@@ -20,7 +22,6 @@ const IDLE: Duration = Duration::from_secs(1);
 
 /// Runs the cleaner until its stdin closes.
 pub fn run() -> ExitCode {
-    crate::report_title_error(LABEL, proc_title::init());
     let stop = match StopSignal::watch_stdin(LABEL) {
         Ok(stop) => stop,
         Err(error) => {
@@ -45,9 +46,11 @@ pub fn run() -> ExitCode {
 
 /// Runs rounds of writing and cleaning until a stop is requested, and returns the
 /// number of rounds started.
+///
+/// `comm` is fixed, so `ps -o comm`, `top` and `pgrep erp-cleaner` find the cleaner
+/// whatever its stage.
+#[proc_title("ERP: /tmp cleaner [<stage:starting>]", comm = "erp-cleaner")]
 fn clean_until_stopped(stop: &StopSignal) -> io::Result<u32> {
-    let _title =
-        proc_title::scope("ERP: /tmp cleaner [<stage:starting>]").map_err(io::Error::other)?;
     let scratch = ScratchDir::create()?;
     println!(
         "erp {LABEL} (pid {}): cleaning {}",
@@ -61,7 +64,7 @@ fn clean_until_stopped(stop: &StopSignal) -> io::Result<u32> {
         write_files(&scratch.path, rounds, stop)?;
         remove_files(&scratch.path, stop)?;
 
-        let _stage = proc_title::stage("idle");
+        let _stage = proctitle!(stage = "idle");
         stop.wait(IDLE);
     }
     Ok(rounds)
@@ -70,7 +73,7 @@ fn clean_until_stopped(stop: &StopSignal) -> io::Result<u32> {
 /// Writes the files that the next scan removes, standing in for the temporary files an
 /// ERP system leaves behind.
 fn write_files(dir: &Path, round: u32, stop: &StopSignal) -> io::Result<()> {
-    let _stage = proc_title::stage_fmt(format_args!("writing {}", dir.display()));
+    let _stage = proctitle!(stage = "writing {}", dir.display());
     for index in 1..=FILES_PER_ROUND {
         let path = dir.join(format!("report-{round}-{index}.tmp"));
         let mut file = fs::OpenOptions::new()
@@ -89,7 +92,7 @@ fn write_files(dir: &Path, round: u32, stop: &StopSignal) -> io::Result<()> {
 
 /// Scans `dir` and removes every file in it, one nested stage per file.
 fn remove_files(dir: &Path, stop: &StopSignal) -> io::Result<()> {
-    let _stage = proc_title::stage_fmt(format_args!("scanning {}", dir.display()));
+    let _stage = proctitle!(stage = "scanning {}", dir.display());
     let mut removed = 0;
     for entry in fs::read_dir(dir).map_err(|error| context(error, dir))? {
         if stop.wait(PAUSE) {
@@ -97,7 +100,8 @@ fn remove_files(dir: &Path, stop: &StopSignal) -> io::Result<()> {
         }
         let path = entry.map_err(|error| context(error, dir))?.path();
         let name = path.file_name().unwrap_or_default().to_string_lossy();
-        let _removing = proc_title::stage_fmt(format_args!("removing {name}"));
+        // Shown in place of the scan's stage until `_removing` is dropped.
+        let _removing = proctitle!(stage = "removing {}", name);
         stop.wait(PAUSE);
         fs::remove_file(&path).map_err(|error| context(error, &path))?;
         removed += 1;

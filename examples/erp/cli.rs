@@ -83,7 +83,7 @@ impl Role {
 }
 
 impl Job {
-    /// Returns the number in the worker's title and thread names.
+    /// Returns the number in the worker's title and messages.
     pub fn worker_number(self) -> u32 {
         match self {
             Job::Primes => 1,

@@ -1,8 +1,9 @@
 //! The CPU-bound workers: worker 1 counts primes, worker 2 looks for long Collatz chains.
 //!
 //! A worker runs in rounds of [`STEPS`] steps and shows `[step I/N]` in its title. Each
-//! step splits the next block of numbers between two helper threads that name
-//! themselves `erp-wN-calc-1` and `erp-wN-calc-2`, which `ps -L` shows.
+//! step splits the next block of numbers between two helper threads. While a helper
+//! computes its half, the thread is named `erp-calc` (which `ps -L` shows) and the title
+//! adds the numbers it examines: `ERP: worker 1 [step 3/8: 15001..20001]`.
 
 use std::error::Error;
 use std::ops::Range;
@@ -11,7 +12,7 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use proc_title::Part;
+use proc_title::{proc_title, proctitle};
 
 use crate::cli::Job;
 use crate::stop::StopSignal;
@@ -25,7 +26,6 @@ const SAVING: Duration = Duration::from_millis(500);
 /// Runs a CPU-bound worker until its stdin closes.
 pub fn run(job: Job) -> ExitCode {
     let label = format!("worker {}", job.worker_number());
-    crate::report_title_error(&label, proc_title::init());
     let stop = match StopSignal::watch_stdin(&label) {
         Ok(stop) => stop,
         Err(error) => {
@@ -33,7 +33,7 @@ pub fn run(job: Job) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match compute_until_stopped(job, &label, &stop) {
+    match compute_until_stopped(job, job.worker_number(), &stop) {
         Ok(rounds) => {
             println!(
                 "erp {label} (pid {}): stopped in round {rounds}",
@@ -60,14 +60,12 @@ struct Progress {
 
 /// Runs rounds of steps until a stop is requested, and returns the number of rounds
 /// started.
-fn compute_until_stopped(job: Job, label: &str, stop: &StopSignal) -> Result<u32, Box<dyn Error>> {
-    let number = job.worker_number();
-    let _title = proc_title::scope_parts(&[
-        Part::Template("ERP: worker "),
-        Part::Text(format_args!("{number}")),
-        Part::Template(" [<stage:starting>]"),
-    ])?;
-    let helpers = [Helper::start(job, 1)?, Helper::start(job, 2)?];
+///
+/// The title matches [`crate::cli::Role::initial_title`], so it does not change when the
+/// worker takes over from the title it was started with.
+#[proc_title("ERP: worker {id} [<stage:starting>]")]
+fn compute_until_stopped(job: Job, id: u32, stop: &StopSignal) -> Result<u32, Box<dyn Error>> {
+    let helpers = [Helper::start(job, id, 1)?, Helper::start(job, id, 2)?];
     let mut progress = Progress {
         end: 1,
         result: 0,
@@ -81,13 +79,13 @@ fn compute_until_stopped(job: Job, label: &str, stop: &StopSignal) -> Result<u32
             if stop.is_requested() {
                 break;
             }
-            let _stage = proc_title::stage_fmt(format_args!("step {step}/{STEPS}"));
+            let _stage = proctitle!(stage = "step {}/{}", step, STEPS);
             run_step(job, &helpers, &mut progress)?;
         }
 
-        let _stage = proc_title::stage("saving results");
+        let _stage = proctitle!(stage = "saving results");
         println!(
-            "erp {label} (pid {}): {}",
+            "erp worker {id} (pid {}): {}",
             process::id(),
             describe(job, &progress)
         );
@@ -133,7 +131,12 @@ fn describe(job: Job, progress: &Progress) -> String {
 }
 
 /// Returns the prime count, or the longest Collatz chain, over `numbers`.
-fn compute(job: Job, numbers: Range<u64>) -> u64 {
+///
+/// It runs on a helper thread, named `erp-calc` for the call. Its title frame is the
+/// latest of the process while it runs, so the title repeats the worker's stage and adds
+/// the range.
+#[proc_title("ERP: worker {id} [<stage>: {numbers:?}]", thread = "erp-calc")]
+fn compute(job: Job, id: u32, numbers: Range<u64>) -> u64 {
     match job {
         Job::Primes => numbers.filter(|&n| is_prime(n)).count() as u64,
         Job::Collatz => numbers.map(collatz_steps).max().unwrap_or(0),
@@ -192,17 +195,14 @@ struct Helper {
 }
 
 impl Helper {
-    /// Starts helper `index` of a worker, a thread that names itself
-    /// `erp-wN-calc-INDEX`.
-    fn start(job: Job, index: u32) -> std::io::Result<Helper> {
-        let name = format!("erp-w{}-calc-{index}", job.worker_number());
+    /// Starts helper `index` of worker `id`.
+    fn start(job: Job, id: u32, index: u32) -> std::io::Result<Helper> {
+        let name = format!("{index} of worker {id}");
         let (work, work_receiver) = mpsc::channel::<Range<u64>>();
         let (result_sender, results) = mpsc::channel();
-        let thread_name = name.clone();
         let thread = thread::Builder::new().spawn(move || {
-            crate::report_title_error(&thread_name, proc_title::thread::set(&thread_name));
             for numbers in work_receiver {
-                if result_sender.send(compute(job, numbers)).is_err() {
+                if result_sender.send(compute(job, id, numbers)).is_err() {
                     break;
                 }
             }

@@ -7,14 +7,19 @@
 //! cargo run --example erp -- -d 60        # a minute, to watch at leisure
 //! ```
 //!
-//! A supervisor (`ERP: supervisor`) starts three worker processes by running its own
-//! binary again: a cleaner that fills and empties a scratch directory under the system
-//! temporary directory, and two CPU-bound workers that count primes and search Collatz
-//! chains in steps. Each worker shows its current stage in its title, for example
-//! `ERP: worker 1 [step 3/8]`, and each CPU worker runs two helper threads that name
-//! themselves. About once a second the supervisor prints its process tree as `/proc`
-//! shows it. When the time is up it closes the workers' stdin, waits for them to stop,
-//! and exits.
+//! A supervisor (`ERP: supervisor [watching 3 workers]`) starts three worker processes
+//! by running its own binary again: a cleaner that fills and empties a scratch directory
+//! under the system temporary directory, and two CPU-bound workers that count primes and
+//! search Collatz chains in steps. Each worker shows its current stage in its title, for
+//! example `ERP: worker 1 [step 3/8]`, and each CPU worker runs two helper threads that
+//! name themselves while they compute. About once a second the supervisor prints its
+//! process tree as `/proc` shows it. When the time is up it closes the workers' stdin,
+//! waits for them to stop, and exits.
+//!
+//! Each role's entry function carries its title in a `#[proc_title("...")]` attribute,
+//! and fills the title's `<stage>` slot with `proctitle!(stage = "...")`. `main` itself
+//! has no title attribute because it runs in the supervisor and in every worker, and a
+//! title on it would show in the workers before and after their own.
 //!
 //! While it runs, look at it from another shell:
 //!
@@ -43,19 +48,30 @@ mod supervisor;
 fn main() -> std::process::ExitCode {
     use cli::Command;
 
-    match cli::parse(std::env::args_os().skip(1)) {
-        Ok(Command::Help) => {
-            print!("{}", cli::USAGE);
-            std::process::ExitCode::SUCCESS
-        }
-        Ok(Command::Supervise { duration }) => supervisor::run(duration),
-        Ok(Command::Work(cli::Role::Cleaner)) => cleaner::run(),
-        Ok(Command::Work(cli::Role::Compute(job))) => compute::run(job),
+    let command = match cli::parse(std::env::args_os().skip(1)) {
+        Ok(command) => command,
         Err(message) => {
             eprintln!("erp: {message}");
             eprintln!("Run with --help for usage.");
-            std::process::ExitCode::from(2)
+            return std::process::ExitCode::from(2);
         }
+    };
+
+    // Start the title backend while this is the only thread: the `moved` backend cannot
+    // start once a worker has started its stdin watcher and helper threads.
+    match &command {
+        Command::Help => {}
+        Command::Supervise { .. } => report_title_error("supervisor", proc_title::init()),
+        Command::Work(role) => report_title_error(&role.label(), proc_title::init()),
+    }
+    match command {
+        Command::Help => {
+            print!("{}", cli::USAGE);
+            std::process::ExitCode::SUCCESS
+        }
+        Command::Supervise { duration } => supervisor::run(duration),
+        Command::Work(cli::Role::Cleaner) => cleaner::run(),
+        Command::Work(cli::Role::Compute(job)) => compute::run(job),
     }
 }
 
@@ -68,7 +84,8 @@ fn main() {
 ///
 /// The name-only backend returns [`proc_title::Error::CommandLineUnchanged`] on every
 /// change: `ps -o comm` follows the title, `ps -o args` does not. The demo still works,
-/// so this is reported, never fatal.
+/// so this is reported, never fatal. Titles set by `#[proc_title]` and `proctitle!`
+/// report no error: they show what the backend can show.
 #[cfg(unix)]
 fn report_title_error(label: &str, result: Result<(), proc_title::Error>) {
     if let Err(error) = result {

@@ -3,10 +3,11 @@
 
 use std::io;
 use std::os::unix::process::CommandExt;
-use std::path::Path;
-use std::process::{Child, Command, ExitCode, ExitStatus, Stdio};
+use std::process::{Child, ExitCode, ExitStatus, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
+
+use proc_title::{proc_title, proctitle};
 
 use crate::cli::Role;
 use crate::proc_table::{self, Entry};
@@ -26,8 +27,11 @@ struct Worker {
 
 /// Runs the supervisor for `duration`. Exits with failure if a worker fails to start or
 /// to stop.
+///
+/// `comm` is fixed, so `ps -o comm`, `top` and `pgrep erp-supervisor` find the
+/// supervisor whatever its stage.
+#[proc_title("ERP: supervisor [<stage:starting workers>]", comm = "erp-supervisor")]
 pub fn run(duration: Duration) -> ExitCode {
-    crate::report_title_error(LABEL, proc_title::set("ERP: supervisor"));
     println!(
         "erp {LABEL} (pid {}): title backend {}, capacity {} bytes, running for {:.1} s",
         std::process::id(),
@@ -45,7 +49,10 @@ pub fn run(duration: Duration) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    print_tables(&mut workers, duration);
+    {
+        let _stage = proctitle!(stage = "watching {} workers", workers.len());
+        print_tables(&mut workers, duration);
+    }
     if stop_workers(&mut workers) {
         ExitCode::SUCCESS
     } else {
@@ -54,18 +61,14 @@ pub fn run(duration: Duration) -> ExitCode {
 }
 
 fn start_workers() -> io::Result<Vec<Worker>> {
-    let program = std::env::current_exe()?;
-    Role::ALL
-        .into_iter()
-        .map(|role| start_worker(&program, role))
-        .collect()
+    Role::ALL.into_iter().map(start_worker).collect()
 }
 
-/// Runs `program --worker ROLE` with the role's title as `argv[0]` and a pipe as stdin.
-fn start_worker(program: &Path, role: Role) -> io::Result<Worker> {
-    let child = Command::new(program)
-        // `ps` shows `argv[0]` first, so the worker has a title before it sets its own.
-        .arg0(role.initial_title())
+/// Runs this program again as `--worker ROLE`, with a pipe as stdin.
+fn start_worker(role: Role) -> io::Result<Worker> {
+    // The command passes the title as `argv[0]`, which `ps` shows first, so the worker
+    // shows its title before it sets one itself.
+    let child = proc_title::worker::command(&role.initial_title())?
         .args(["--worker", role.argument()])
         .stdin(Stdio::piped())
         // A process group of its own keeps Ctrl-C in the terminal from reaching the
@@ -141,13 +144,7 @@ fn reap_if_exited(worker: &mut Worker) {
 /// Closes every worker's stdin, waits for all of them, and returns whether each one
 /// stopped in time with a success status.
 fn stop_workers(workers: &mut [Worker]) -> bool {
-    let _title = match proc_title::scope("ERP: supervisor [stopping workers]") {
-        Ok(title) => Some(title),
-        Err(error) => {
-            eprintln!("erp {LABEL}: {error}");
-            None
-        }
-    };
+    let _stage = proctitle!(stage = "stopping workers");
     println!("erp {LABEL}: stopping the workers");
     for worker in workers.iter_mut() {
         drop(worker.child.stdin.take());

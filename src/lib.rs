@@ -39,12 +39,10 @@
 //! alive, and returns what went wrong:
 //!
 //! ```
-//! fn main() {
-//!     if let Err(error) = proc_title::set("ERP: supervisor") {
-//!         eprintln!("ps keeps showing the command line: {error}");
-//!     }
-//!     assert_eq!(proc_title::get(), "ERP: supervisor");
+//! if let Err(error) = proc_title::set("ERP: supervisor") {
+//!     eprintln!("ps keeps showing the command line: {error}");
 //! }
+//! assert_eq!(proc_title::get(), "ERP: supervisor");
 //! ```
 //!
 //! # 2. Name the workers

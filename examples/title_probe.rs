@@ -8,29 +8,50 @@
 //!
 //! Settings come from `PROBE_*` environment variables. An argument of the form
 //! `PROBE_NAME=value` overrides the variable of that name, so a probe started with an
-//! empty environment can still be configured.
+//! empty environment can still be configured. The probe applies them in this order:
 //!
-//! - `PROBE_TITLES`: titles to set one after another, separated by newlines, escaped
-//!   as described below.
-//! - `PROBE_REPEAT=N`: repeat each title N times before setting it.
+//! - `PROBE_GET_FROM_THREAD=1`: before anything else, call `get()` from a spawned
+//!   thread and report what it returned.
 //! - `PROBE_BACKEND`: `moved`, `in-place`, `in-place-args` (in place, environment not
 //!   relocated) or `name-only`; unset lets the runtime choose.
 //! - `PROBE_COMM`: `follow` (the default), `keep` or `fixed:NAME`.
+//! - `PROBE_PAUSE=1`: after applying the options, print `paused` and wait for one
+//!   line on stdin before going on.
+//! - `PROBE_ENV_BEFORE`: environment edits to make before the first title, one per
+//!   line: `clearenv` (libc's `clearenv`), `remove-all` (`std::env::remove_var` for
+//!   each variable), `set NAME=VALUE`, `append NAME=SUFFIX` (to the current value), or
+//!   `set-first VALUE` (give the first variable of `environ` a new value).
+//! - `PROBE_INIT=1`: call `init()` on the main thread before setting titles.
+//! - `PROBE_TITLES`: titles to set one after another, separated by newlines, escaped
+//!   as described below.
+//! - `PROBE_REPEAT=N`: repeat each title N times before setting it.
+//! - `PROBE_FILL=DELTA`: call `init()`, then set one more title, `capacity() + DELTA`
+//!   bytes long (DELTA may be negative): `x` repeated, ending with `PROBE_FILL_END`
+//!   (default empty).
 //! - `PROBE_FROM_THREAD=1`: call `init()` on the main thread, then set the titles
 //!   from a spawned thread.
-//! - `PROBE_PAUSE=1`: after applying the options, print `paused` and wait for one
-//!   line on stdin before setting any title.
 //! - `PROBE_SET_VAR=NAME=VALUE`: call `std::env::set_var` after the titles are set.
+//! - `PROBE_ENV_AFTER`: environment edits, as in `PROBE_ENV_BEFORE`, to make after
+//!   the titles are set.
+//! - `PROBE_THREAD_NAMES`: start one thread per line, each naming itself with
+//!   `thread::set`; they live until stdin closes unless `PROBE_THREADS_JOIN=1`, which
+//!   joins them before the report.
+//! - `PROBE_FORK=main` or `PROBE_FORK=thread`: fork from the main thread or from a
+//!   spawned one; the child sets `PROBE_FORK_TITLE`, reports through a pipe whether
+//!   `get()` returned it, and waits until stdin closes.
 //! - `PROBE_CHILD_ENV=1`: run `env -0` after the titles are set and report what it
 //!   printed.
 //!
 //! The probe then prints a report, one `key value` line per item, ends it with a line
-//! `ready`, and waits until its stdin closes. In values and in `PROBE_TITLES`, `\\` is a
-//! backslash and `\xHH` is the byte HH; every byte outside printable ASCII is written
-//! that way in the report.
+//! `ready`, and waits until its stdin closes. It then lets its named threads end,
+//! prints `fork-status CODE` for a forked child, and exits with status 0. In values and
+//! in `PROBE_TITLES`, `\\` is a backslash and `\xHH` is the byte HH; every byte outside
+//! printable ASCII is written that way in the report.
 
 use std::io::{self, BufRead, Write};
 use std::process::{Command, ExitCode};
+use std::sync::mpsc;
+use std::thread::JoinHandle;
 
 use proc_title::{Backend, Comm, Options};
 
@@ -48,6 +69,13 @@ fn run() -> Result<(), String> {
     let settings = Settings::read();
     let mut out = io::stdout().lock();
 
+    if settings.flag("PROBE_GET_FROM_THREAD") {
+        let got = std::thread::spawn(proc_title::get)
+            .join()
+            .map_err(|_| "the thread calling get() panicked")?;
+        report(&mut out, "thread-get", &got);
+    }
+
     let options = options(&settings)?;
     report(&mut out, "options", &outcome(options.apply()));
 
@@ -61,7 +89,20 @@ fn run() -> Result<(), String> {
             .map_err(|e| e.to_string())?;
     }
 
-    let titles = titles(&settings)?;
+    if let Some(edits) = settings.get("PROBE_ENV_BEFORE") {
+        edit_environment(edits)?;
+    }
+    if settings.flag("PROBE_INIT") {
+        report(&mut out, "init", &outcome(proc_title::init()));
+    }
+
+    let mut titles = titles(&settings)?;
+    if let Some(delta) = settings.get("PROBE_FILL") {
+        report(&mut out, "init", &outcome(proc_title::init()));
+        let title = fill_title(delta, settings.get("PROBE_FILL_END").unwrap_or(""))?;
+        report(&mut out, "fill-title", &title);
+        titles.push(title);
+    }
     if settings.flag("PROBE_FROM_THREAD") {
         report(&mut out, "init", &outcome(proc_title::init()));
         let worker = std::thread::spawn(move || set_all(&titles));
@@ -81,6 +122,36 @@ fn run() -> Result<(), String> {
             .ok_or("PROBE_SET_VAR must have the form NAME=VALUE")?;
         std::env::set_var(name, value);
     }
+    if let Some(edits) = settings.get("PROBE_ENV_AFTER") {
+        edit_environment(edits)?;
+    }
+
+    let named = match settings.get("PROBE_THREAD_NAMES") {
+        Some(names) => NamedThreads::start(names)?,
+        None => NamedThreads::default(),
+    };
+    for thread in &named.reports {
+        report(&mut out, "thread-tid", &thread.tid.to_string());
+        report(&mut out, "thread-result", &thread.result);
+        report(&mut out, "thread-name", &thread.name);
+    }
+    let named = if settings.flag("PROBE_THREADS_JOIN") {
+        named.finish()?;
+        NamedThreads::default()
+    } else {
+        named
+    };
+
+    let forked = match settings.get("PROBE_FORK") {
+        None | Some("") => None,
+        Some(from) => {
+            let title = unescape(settings.get("PROBE_FORK_TITLE").unwrap_or(""))?;
+            let child = fork_and_set(from, title)?;
+            report(&mut out, "fork-pid", &child.pid.to_string());
+            report(&mut out, "fork-result", &child.result);
+            Some(child.pid)
+        }
+    };
 
     report(&mut out, "backend", &proc_title::backend().to_string());
     report(&mut out, "capacity", &proc_title::capacity().to_string());
@@ -107,11 +178,220 @@ fn run() -> Result<(), String> {
     }
     writeln!(out, "ready").map_err(|e| e.to_string())?;
     out.flush().map_err(|e| e.to_string())?;
-    drop(out);
 
     // Stay alive, title in place, until the test closes stdin.
     io::copy(&mut io::stdin().lock(), &mut io::sink()).map_err(|e| e.to_string())?;
+
+    named.finish()?;
+    if let Some(pid) = forked {
+        report(&mut out, "fork-status", &wait_status(pid));
+    }
+    out.flush().map_err(|e| e.to_string())?;
     Ok(())
+}
+
+/// Applies the environment edits listed in `PROBE_ENV_BEFORE` or `PROBE_ENV_AFTER`.
+fn edit_environment(edits: &str) -> Result<(), String> {
+    for edit in edits.split('\n').filter(|edit| !edit.is_empty()) {
+        let (verb, argument) = edit.split_once(' ').unwrap_or((edit, ""));
+        let argument = unescape(argument)?;
+        match verb {
+            "clearenv" => {
+                // SAFETY: the probe runs no other thread here, so nothing reads the
+                // environment while glibc empties it.
+                let result = unsafe { libc::clearenv() };
+                if result != 0 {
+                    return Err("clearenv failed".to_owned());
+                }
+            }
+            "remove-all" => {
+                let names: Vec<_> = std::env::vars_os().map(|(name, _)| name).collect();
+                for name in names {
+                    std::env::remove_var(name);
+                }
+            }
+            "set" | "append" => {
+                let (name, value) = argument
+                    .split_once('=')
+                    .ok_or_else(|| format!("{verb} needs NAME=VALUE, got {argument:?}"))?;
+                let mut new_value = std::env::var_os(name).filter(|_| verb == "append");
+                let new_value = match new_value.as_mut() {
+                    Some(current) => {
+                        current.push(value);
+                        current.clone()
+                    }
+                    None => value.into(),
+                };
+                std::env::set_var(name, new_value);
+            }
+            "set-first" => {
+                let (name, _) = std::env::vars_os()
+                    .next()
+                    .ok_or("set-first needs a non-empty environment")?;
+                std::env::set_var(name, argument);
+            }
+            _ => return Err(format!("unknown environment edit {edit:?}")),
+        }
+    }
+    Ok(())
+}
+
+/// Returns a title of `capacity() + delta` bytes: `x` repeated, then `end`.
+fn fill_title(delta: &str, end: &str) -> Result<String, String> {
+    let delta: isize = delta
+        .parse()
+        .map_err(|_| format!("PROBE_FILL {delta:?} is not a whole number"))?;
+    let end = unescape(end)?;
+    let length = proc_title::capacity()
+        .checked_add_signed(delta)
+        .ok_or("PROBE_FILL makes the title shorter than zero bytes")?;
+    let filler = length
+        .checked_sub(end.len())
+        .ok_or("PROBE_FILL_END is longer than the title")?;
+    Ok("x".repeat(filler) + &end)
+}
+
+/// What a named thread reported about itself.
+struct ThreadReport {
+    tid: i32,
+    /// Outcome of `thread::set`.
+    result: String,
+    /// What `thread::get` returned afterwards.
+    name: String,
+}
+
+/// Threads started for `PROBE_THREAD_NAMES`, each waiting on its channel.
+#[derive(Default)]
+struct NamedThreads {
+    reports: Vec<ThreadReport>,
+    handles: Vec<JoinHandle<()>>,
+    /// Dropping a sender lets its thread end.
+    release: Vec<mpsc::Sender<()>>,
+}
+
+impl NamedThreads {
+    fn start(names: &str) -> Result<NamedThreads, String> {
+        let mut threads = NamedThreads::default();
+        for name in names.split('\n') {
+            let name = unescape(name)?;
+            let (report_sender, report_receiver) = mpsc::channel();
+            let (release, released) = mpsc::channel::<()>();
+            let handle = std::thread::spawn(move || {
+                let result = outcome(proc_title::thread::set(&name));
+                // SAFETY: `gettid` has no preconditions.
+                let tid = unsafe { libc::gettid() };
+                let name = proc_title::thread::get();
+                let _ = report_sender.send(ThreadReport { tid, result, name });
+                // Returns once the sender is dropped.
+                let _ = released.recv();
+            });
+            let report = report_receiver
+                .recv()
+                .map_err(|_| "a named thread ended before reporting")?;
+            threads.reports.push(report);
+            threads.handles.push(handle);
+            threads.release.push(release);
+        }
+        Ok(threads)
+    }
+
+    /// Lets the threads end and waits for them.
+    fn finish(self) -> Result<(), String> {
+        drop(self.release);
+        for handle in self.handles {
+            handle.join().map_err(|_| "a named thread panicked")?;
+        }
+        Ok(())
+    }
+}
+
+/// A forked child and what it reported after setting its title.
+struct ForkedChild {
+    pid: libc::pid_t,
+    /// `ok`, the error `set()` returned, or what `get()` returned instead of the title.
+    result: String,
+}
+
+/// Forks from the main thread (`from` is `main`) or from a spawned thread (`thread`).
+fn fork_and_set(from: &str, title: String) -> Result<ForkedChild, String> {
+    match from {
+        "main" => fork_child(&title),
+        "thread" => std::thread::spawn(move || fork_child(&title))
+            .join()
+            .map_err(|_| "the forking thread panicked".to_owned())?,
+        _ => Err(format!("unknown PROBE_FORK {from:?}: use main or thread")),
+    }
+}
+
+fn fork_child(title: &str) -> Result<ForkedChild, String> {
+    let mut fds = [0; 2];
+    // SAFETY: `fds` has room for the two descriptors `pipe2` writes.
+    if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } != 0 {
+        return Err(format!("pipe2 failed: {}", io::Error::last_os_error()));
+    }
+    let [read_end, write_end] = fds;
+    // SAFETY: the child calls only `set`, `get` and raw system calls before `_exit`.
+    // The runtime's fork handlers release its lock in the child, and glibc's malloc
+    // stays usable there; the child touches no lock of std's.
+    let pid = unsafe { libc::fork() };
+    if pid < 0 {
+        return Err(format!("fork failed: {}", io::Error::last_os_error()));
+    }
+    if pid == 0 {
+        run_forked_child(title, write_end);
+    }
+    // SAFETY: `write_end` belongs to this process and is closed once.
+    unsafe { libc::close(write_end) };
+    let mut result = Vec::new();
+    let mut buffer = [0u8; 256];
+    loop {
+        // SAFETY: reads at most `buffer.len()` bytes into `buffer`.
+        let got = unsafe { libc::read(read_end, buffer.as_mut_ptr().cast(), buffer.len()) };
+        if got <= 0 {
+            break;
+        }
+        result.extend_from_slice(&buffer[..got as usize]);
+    }
+    // SAFETY: `read_end` belongs to this process and is closed once.
+    unsafe { libc::close(read_end) };
+    Ok(ForkedChild {
+        pid,
+        result: String::from_utf8_lossy(&result).into_owned(),
+    })
+}
+
+/// In the forked child: sets `title`, writes the outcome to `pipe`, waits until stdin
+/// closes and exits with status 0 if `get()` returned the title, else 1.
+fn run_forked_child(title: &str, pipe: libc::c_int) -> ! {
+    let mut result = outcome(proc_title::set(title));
+    let got = proc_title::get();
+    if result == "ok" && got != title {
+        result = format!("get() returned {got:?}");
+    }
+    // SAFETY: writes the bytes of `result` to the pipe this process owns, then reads
+    // stdin into a stack buffer until end of file, then exits without running
+    // destructors or atexit handlers, which belong to the parent.
+    unsafe {
+        libc::write(pipe, result.as_ptr().cast(), result.len());
+        libc::close(pipe);
+        let mut buffer = [0u8; 64];
+        while libc::read(0, buffer.as_mut_ptr().cast(), buffer.len()) > 0 {}
+        libc::_exit(if result == "ok" { 0 } else { 1 })
+    }
+}
+
+/// Waits for the child `pid` and returns its exit code, or `signal N`.
+fn wait_status(pid: libc::pid_t) -> String {
+    let mut status = 0;
+    // SAFETY: `pid` is this process's child and `status` is a valid out pointer.
+    if unsafe { libc::waitpid(pid, &mut status, 0) } != pid {
+        return format!("waitpid failed: {}", io::Error::last_os_error());
+    }
+    if libc::WIFEXITED(status) {
+        libc::WEXITSTATUS(status).to_string()
+    } else {
+        format!("signal {}", libc::WTERMSIG(status))
+    }
 }
 
 /// The `PROBE_*` settings: environment variables, overridden by arguments.

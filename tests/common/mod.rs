@@ -5,7 +5,7 @@
 #![allow(dead_code)]
 
 use std::io::{BufRead, BufReader, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{self, Receiver};
 use std::time::Duration;
@@ -48,7 +48,13 @@ pub fn probe_path() -> PathBuf {
 /// Returns a command for the probe with a small, known environment: `PATH` (for the
 /// `env` child) and `PROBE_ENV_CHECK`.
 pub fn probe_command() -> Command {
-    let mut command = Command::new(probe_path());
+    probe_command_at(&probe_path())
+}
+
+/// Returns a command like [`probe_command`] that runs `program`, a path that leads to
+/// the probe, such as a symbolic link to it.
+pub fn probe_command_at(program: &Path) -> Command {
+    let mut command = Command::new(program);
     command
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
@@ -93,6 +99,26 @@ pub struct Report {
     pub vars: Vec<Vec<u8>>,
     /// The environment a child `env` printed.
     pub child_vars: Vec<Vec<u8>>,
+    /// What `get()` returned on a spawned thread before anything else ran.
+    pub thread_get: Option<String>,
+    /// The title `PROBE_FILL` built.
+    pub fill_title: Option<String>,
+    /// The threads `PROBE_THREAD_NAMES` started, in order.
+    pub threads: Vec<NamedThread>,
+    /// The child `PROBE_FORK` started.
+    pub fork_pid: Option<u32>,
+    /// What that child reported after setting its title: `ok` or what went wrong.
+    pub fork_result: Option<String>,
+}
+
+/// A thread the probe named with `thread::set`.
+#[derive(Debug, Default)]
+pub struct NamedThread {
+    pub tid: u32,
+    /// Outcome of `thread::set`.
+    pub result: String,
+    /// What `thread::get` returned afterwards.
+    pub name: String,
 }
 
 /// A running probe. Dropping it kills the process if the test did not finish it.
@@ -183,6 +209,16 @@ impl Probe {
                 "arg" => report.args.push(bytes),
                 "var" => report.vars.push(bytes),
                 "child-var" => report.child_vars.push(bytes),
+                "thread-get" => report.thread_get = Some(text()),
+                "fill-title" => report.fill_title = Some(text()),
+                "thread-tid" => report.threads.push(NamedThread {
+                    tid: text().parse().expect("the thread id is a number"),
+                    ..NamedThread::default()
+                }),
+                "thread-result" => last_thread(&mut report).result = text(),
+                "thread-name" => last_thread(&mut report).name = text(),
+                "fork-pid" => report.fork_pid = Some(text().parse().expect("pid is a number")),
+                "fork-result" => report.fork_result = Some(text()),
                 _ => panic!("unexpected report line {line:?}"),
             }
         }
@@ -192,6 +228,18 @@ impl Probe {
     /// Returns `/proc/PID/cmdline`.
     pub fn cmdline(&self) -> Vec<u8> {
         self.read_proc("cmdline")
+    }
+
+    /// Returns the value of the `Name:` line of `/proc/PID/status`.
+    pub fn status_name(&self) -> String {
+        status_name(self.pid())
+    }
+
+    /// Returns `/proc/PID/task/TID/comm` without its newline: the name of one thread.
+    pub fn task_comm(&self, tid: u32) -> String {
+        let bytes = self.read_proc(&format!("task/{tid}/comm"));
+        let text = String::from_utf8(bytes).expect("comm is UTF-8");
+        text.strip_suffix('\n').unwrap_or(&text).to_owned()
     }
 
     /// Returns `/proc/PID/environ`.
@@ -207,30 +255,17 @@ impl Probe {
     }
 
     fn read_proc(&self, file: &str) -> Vec<u8> {
-        let path = format!("/proc/{}/{file}", self.pid());
-        std::fs::read(&path).unwrap_or_else(|error| panic!("reading {path} failed: {error}"))
+        read_proc(self.pid(), file)
     }
 
     /// Returns what `ps -o args= -p PID` prints, without the newline.
     pub fn ps_args(&self) -> String {
-        self.ps("args=")
+        ps(self.pid(), "args=")
     }
 
     /// Returns what `ps -o comm= -p PID` prints, without the newline.
     pub fn ps_comm(&self) -> String {
-        self.ps("comm=")
-    }
-
-    fn ps(&self, format: &str) -> String {
-        // procps prints non-ASCII characters as `?` unless the locale is UTF-8.
-        let output = Command::new("ps")
-            .args(["-o", format, "-p", &self.pid().to_string()])
-            .env("LC_ALL", "C.UTF-8")
-            .output()
-            .expect("ps runs (install procps)");
-        assert!(output.status.success(), "ps -o {format} failed: {output:?}");
-        let text = String::from_utf8(output.stdout).expect("ps prints UTF-8");
-        text.strip_suffix('\n').unwrap_or(&text).to_owned()
+        ps(self.pid(), "comm=")
     }
 
     /// Closes the probe's stdin and checks that it exits with status 0.
@@ -239,6 +274,58 @@ impl Probe {
         let status = self.child.wait().expect("waiting for the probe failed");
         assert!(status.success(), "the probe exited with {status}");
     }
+
+    /// Closes the probe's stdin, checks that it exits with status 0, and returns the
+    /// lines it printed after `ready`.
+    pub fn finish_with_output(mut self) -> Vec<String> {
+        drop(self.stdin.take());
+        let status = self.child.wait().expect("waiting for the probe failed");
+        // The reader thread ends at end of file, which comes with the exit.
+        let lines: Vec<String> = self.lines.iter().collect();
+        assert!(
+            status.success(),
+            "the probe exited with {status}, after printing {lines:?}"
+        );
+        lines
+    }
+}
+
+/// Returns `/proc/PID/FILE` of any process.
+pub fn read_proc(pid: u32, file: &str) -> Vec<u8> {
+    let path = format!("/proc/{pid}/{file}");
+    std::fs::read(&path).unwrap_or_else(|error| panic!("reading {path} failed: {error}"))
+}
+
+/// Returns the value of the `Name:` line of `/proc/PID/status`. The kernel escapes a
+/// backslash and a newline there; titles never hold a newline, so tests avoid only
+/// backslashes.
+pub fn status_name(pid: u32) -> String {
+    let status = String::from_utf8(read_proc(pid, "status")).expect("status is UTF-8");
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("Name:\t"))
+        .unwrap_or_else(|| panic!("/proc/{pid}/status has no Name line: {status:?}"))
+        .to_owned()
+}
+
+/// Returns what `ps -o FORMAT -p PID` prints, without the newline.
+pub fn ps(pid: u32, format: &str) -> String {
+    // procps prints non-ASCII characters as `?` unless the locale is UTF-8.
+    let output = Command::new("ps")
+        .args(["-o", format, "-p", &pid.to_string()])
+        .env("LC_ALL", "C.UTF-8")
+        .output()
+        .expect("ps runs (install procps)");
+    assert!(output.status.success(), "ps -o {format} failed: {output:?}");
+    let text = String::from_utf8(output.stdout).expect("ps prints UTF-8");
+    text.strip_suffix('\n').unwrap_or(&text).to_owned()
+}
+
+fn last_thread(report: &mut Report) -> &mut NamedThread {
+    report
+        .threads
+        .last_mut()
+        .expect("the probe reports a thread's id before its name")
 }
 
 impl Drop for Probe {

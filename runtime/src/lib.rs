@@ -14,7 +14,6 @@
 use std::fmt;
 
 mod error;
-#[cfg(unix)]
 mod lock;
 #[cfg(test)]
 mod model_tests;
@@ -45,6 +44,15 @@ pub enum Backend {
     InPlace,
     /// The command line stays as it was; only `comm` and the in-process title change.
     NameOnly,
+    /// The C library's `setproctitle` shows the title: exactly on FreeBSD and DragonFly,
+    /// after `PROGRAM: ` on NetBSD and OpenBSD. Exists only on those systems.
+    #[cfg(any(
+        target_os = "freebsd",
+        target_os = "dragonfly",
+        target_os = "netbsd",
+        target_os = "openbsd"
+    ))]
+    SetProcTitle,
 }
 
 impl fmt::Display for Backend {
@@ -53,6 +61,13 @@ impl fmt::Display for Backend {
             Backend::Moved => "moved",
             Backend::InPlace => "in-place",
             Backend::NameOnly => "name-only",
+            #[cfg(any(
+                target_os = "freebsd",
+                target_os = "dragonfly",
+                target_os = "netbsd",
+                target_os = "openbsd"
+            ))]
+            Backend::SetProcTitle => "setproctitle",
         })
     }
 }

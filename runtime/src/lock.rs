@@ -1,16 +1,20 @@
 //! A lock that a child process forked in the middle of an update can recover.
 //!
-//! The lock is a plain `pthread_mutex_t`. `pthread_atfork` handlers take it before
-//! `fork` and release it in both parent and child, so the child never inherits it
-//! held by a thread that does not exist there.
+//! On Unix the lock is a plain `pthread_mutex_t`. `pthread_atfork` handlers take it
+//! before `fork` and release it in both parent and child, so the child never inherits
+//! it held by a thread that does not exist there. Elsewhere there is no `fork`, and the
+//! lock is a flag guarded by a `std` mutex and condition variable, which also supports
+//! the guardless `raw_lock` and `raw_unlock`.
 
 use std::cell::UnsafeCell;
 use std::ops::{Deref, DerefMut};
 use std::sync::Once;
 
+use raw::RawMutex;
+
 /// A value behind a fork-safe mutex.
 pub struct Locked<T> {
-    mutex: UnsafeCell<libc::pthread_mutex_t>,
+    mutex: RawMutex,
     value: UnsafeCell<T>,
     register_fork_handlers: Once,
 }
@@ -22,14 +26,15 @@ impl<T> Locked<T> {
     /// Creates an unlocked value.
     pub const fn new(value: T) -> Self {
         Locked {
-            mutex: UnsafeCell::new(libc::PTHREAD_MUTEX_INITIALIZER),
+            mutex: RawMutex::new(),
             value: UnsafeCell::new(value),
             register_fork_handlers: Once::new(),
         }
     }
 
-    /// Locks the value, first registering the three handlers with `pthread_atfork`.
-    /// `before_fork` must call `raw_lock`, and both others `raw_unlock`, on this value.
+    /// Locks the value, first registering the three handlers with `pthread_atfork` on
+    /// Unix. `before_fork` must call `raw_lock`, and both others `raw_unlock`, on this
+    /// value.
     pub fn lock_fork_safe(
         &self,
         before_fork: extern "C" fn(),
@@ -37,11 +42,7 @@ impl<T> Locked<T> {
         in_child: extern "C" fn(),
     ) -> LockGuard<'_, T> {
         self.register_fork_handlers.call_once(|| {
-            // SAFETY: the handlers only take and release this mutex; the parent and
-            // child handlers run in the thread that took it in the prepare handler.
-            unsafe {
-                libc::pthread_atfork(Some(before_fork), Some(in_parent), Some(in_child));
-            }
+            raw::register_fork_handlers(before_fork, in_parent, in_child);
         });
         self.lock()
     }
@@ -65,20 +66,12 @@ impl<T> Locked<T> {
 
     /// Takes the mutex without a guard, for the `pthread_atfork` prepare handler.
     pub fn raw_lock(&self) {
-        // SAFETY: the mutex was statically initialized and is never moved while in use,
-        // because `Locked` lives in a static.
-        unsafe {
-            libc::pthread_mutex_lock(self.mutex.get());
-        }
+        self.mutex.lock();
     }
 
     /// Releases the mutex taken by `raw_lock` or a guard.
     pub fn raw_unlock(&self) {
-        // SAFETY: called only by the thread that holds the mutex: the guard's owner, or
-        // the forking thread in the parent and child `pthread_atfork` handlers.
-        unsafe {
-            libc::pthread_mutex_unlock(self.mutex.get());
-        }
+        self.mutex.unlock();
     }
 }
 
@@ -106,5 +99,94 @@ impl<T> DerefMut for LockGuard<'_, T> {
 impl<T> Drop for LockGuard<'_, T> {
     fn drop(&mut self) {
         self.locked.raw_unlock();
+    }
+}
+
+#[cfg(unix)]
+mod raw {
+    use std::cell::UnsafeCell;
+
+    /// A `pthread_mutex_t` that is locked and unlocked without a guard.
+    pub struct RawMutex(UnsafeCell<libc::pthread_mutex_t>);
+
+    impl RawMutex {
+        pub const fn new() -> Self {
+            RawMutex(UnsafeCell::new(libc::PTHREAD_MUTEX_INITIALIZER))
+        }
+
+        pub fn lock(&self) {
+            // SAFETY: the mutex was statically initialized and is never moved while in
+            // use, because `Locked` lives in a static.
+            unsafe {
+                libc::pthread_mutex_lock(self.0.get());
+            }
+        }
+
+        pub fn unlock(&self) {
+            // SAFETY: called only by the thread that holds the mutex: the guard's owner,
+            // or the forking thread in the parent and child `pthread_atfork` handlers.
+            unsafe {
+                libc::pthread_mutex_unlock(self.0.get());
+            }
+        }
+    }
+
+    pub fn register_fork_handlers(
+        before_fork: extern "C" fn(),
+        in_parent: extern "C" fn(),
+        in_child: extern "C" fn(),
+    ) {
+        // SAFETY: the handlers only take and release this mutex; the parent and child
+        // handlers run in the thread that took it in the prepare handler.
+        unsafe {
+            libc::pthread_atfork(Some(before_fork), Some(in_parent), Some(in_child));
+        }
+    }
+}
+
+#[cfg(not(unix))]
+mod raw {
+    use std::sync::{Condvar, Mutex, PoisonError};
+
+    /// A lock flag that a thread sets in `lock` and clears in `unlock`, without a guard.
+    ///
+    /// The `std` mutex is held only inside these two calls, so no panic in user code can
+    /// poison it. A poisoned flag would still be read as it is.
+    pub struct RawMutex {
+        held: Mutex<bool>,
+        released: Condvar,
+    }
+
+    impl RawMutex {
+        pub const fn new() -> Self {
+            RawMutex {
+                held: Mutex::new(false),
+                released: Condvar::new(),
+            }
+        }
+
+        pub fn lock(&self) {
+            let mut held = self.held.lock().unwrap_or_else(PoisonError::into_inner);
+            while *held {
+                held = self
+                    .released
+                    .wait(held)
+                    .unwrap_or_else(PoisonError::into_inner);
+            }
+            *held = true;
+        }
+
+        pub fn unlock(&self) {
+            *self.held.lock().unwrap_or_else(PoisonError::into_inner) = false;
+            self.released.notify_one();
+        }
+    }
+
+    /// Does nothing: this platform has no `fork`.
+    pub fn register_fork_handlers(
+        _before_fork: extern "C" fn(),
+        _in_parent: extern "C" fn(),
+        _in_child: extern "C" fn(),
+    ) {
     }
 }

@@ -48,9 +48,23 @@ pub fn lock() -> LockGuard<'static, State> {
 }
 
 /// Identifies the calling thread for frame ownership.
+#[cfg(unix)]
 pub fn current_thread() -> u64 {
     // SAFETY: `pthread_self` has no preconditions.
     unsafe { libc::pthread_self() as u64 }
+}
+
+/// Identifies the calling thread for frame ownership: the address of a thread-local,
+/// which is unique among live threads, as `pthread_self` is. Ownership only matters
+/// after `fork`, which these platforms lack.
+#[cfg(not(unix))]
+pub fn current_thread() -> u64 {
+    thread_local! {
+        static MARKER: u8 = const { 0 };
+    }
+    MARKER
+        .try_with(|marker| marker as *const u8 as u64)
+        .unwrap_or(0)
 }
 
 impl State {

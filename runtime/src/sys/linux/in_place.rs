@@ -92,6 +92,11 @@ pub fn find(
             area.claims_environment = true;
         }
     }
+    // A process started with an empty `argv` gets a single empty argument from Linux
+    // 5.18 on. Its one byte is the final NUL, so no title would ever show.
+    if area.capacity() == 0 {
+        return Err("the argument area has no room for a title (argv is one empty string)");
+    }
     Ok(area)
 }
 

@@ -88,6 +88,11 @@ impl TitleBuf {
                 .unwrap_or(rest.len());
             // A stop byte is ASCII or a lead byte, so `clean` is a character boundary.
             self.push_clean(&rest[..clean]);
+            if self.full {
+                // The limit fell inside the clean text, perhaps a byte or two before its
+                // end: a later `?` must not fill that gap.
+                break;
+            }
             rest = &rest[clean..];
             let Some(c) = rest.chars().next() else {
                 break;
@@ -190,6 +195,14 @@ mod tests {
         buf.push_str("ab€");
         assert_eq!(buf.as_str(), "ab€");
         assert!(!buf.is_full());
+    }
+
+    #[test]
+    fn control_after_cut_character_is_dropped() {
+        // "€" does not fit in the third byte, so the title ends after "ab", and the
+        // newline after the "€" must not show as a `?` there.
+        assert_eq!(render(3, "ab€\n"), "ab");
+        assert_eq!(render(4, "ab€\u{85}c"), "ab");
     }
 
     #[test]

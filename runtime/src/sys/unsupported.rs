@@ -57,3 +57,62 @@ pub fn current_thread() -> CommName {
 pub fn set_current_thread(name: &CommName) -> bool {
     local_name::set(name)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DEFAULT: Request = Request {
+        backend: None,
+        relocate_environment: true,
+    };
+
+    #[test]
+    fn backend_is_name_only() {
+        let (backend, capacity) = predict(&DEFAULT);
+        assert_eq!(backend, Backend::NameOnly);
+        assert_eq!(capacity, common::IN_PROCESS_CAPACITY);
+        let active = activate(&DEFAULT, "ignored");
+        assert_eq!(active.backend(), Backend::NameOnly);
+        let error = active.status().unwrap_err();
+        assert!(error.to_string().contains("no backend"), "{error}");
+    }
+
+    // One test for everything that touches the process-wide title, so that tests
+    // running in parallel never see each other's titles.
+    #[test]
+    fn title_model_works_in_process() {
+        let result = crate::set("ERP: fallback");
+        assert!(
+            matches!(result, Err(Error::CommandLineUnchanged { errno: 0, .. })),
+            "{result:?}"
+        );
+        assert_eq!(crate::get(), "ERP: fallback");
+        assert_eq!(crate::backend(), Backend::NameOnly);
+
+        {
+            let _title = crate::scope("ERP: <stage:idle>").expect("template is valid");
+            assert_eq!(crate::get(), "ERP: idle");
+            {
+                let _stage = crate::stage("loading");
+                assert_eq!(crate::get(), "ERP: loading");
+            }
+            assert_eq!(crate::get(), "ERP: idle");
+        }
+        assert_eq!(crate::get(), "ERP: fallback");
+    }
+
+    #[test]
+    fn thread_name_round_trips() {
+        crate::thread::set("ERP: main loop").expect("name has no NUL");
+        assert_eq!(crate::thread::get(), "ERP: main loop");
+        assert!(!set_process_comm(&CommName::new("ignored")));
+        assert_eq!(process_comm(), None);
+    }
+
+    #[test]
+    fn original_command_line_comes_from_std() {
+        let expected = std::env::args().collect::<Vec<_>>().join(" ");
+        assert_eq!(original_command_line(), expected);
+    }
+}

@@ -269,6 +269,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "reads /proc, which Miri does not emulate")]
     fn recorded_tables_match_kernel_layout() {
         let startup = get();
         assert!(

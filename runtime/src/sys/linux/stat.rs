@@ -111,6 +111,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "reads /proc, which Miri does not emulate")]
     fn reads_own_stat() {
         let stat = read().expect("/proc/self/stat is readable");
         assert!(stat.threads >= 1);

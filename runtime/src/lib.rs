@@ -198,7 +198,7 @@ impl Options {
 /// # Ok::<(), proc_title_runtime::Error>(())
 /// ```
 pub fn set(title: &str) -> Result<(), Error> {
-    if let Some(position) = title.bytes().position(|b| b == 0) {
+    if let Some(position) = title.find('\0') {
         return Err(Error::Nul { position });
     }
     let mut state = state::lock();
@@ -218,6 +218,33 @@ pub fn set(title: &str) -> Result<(), Error> {
 /// ```
 pub fn get() -> String {
     state::lock().shown().to_owned()
+}
+
+/// Returns the value that fills slot `name` now, if a live slot frame gives one.
+///
+/// Useful for log lines and error reports; a slot's default is not a value.
+///
+/// # Examples
+/// ```
+/// let _title = proc_title_runtime::scope("ERP: import <stage:idle>")?;
+/// assert_eq!(proc_title_runtime::slot_value("stage"), None);
+/// let _stage = proc_title_runtime::stage("step 3/10");
+/// assert_eq!(proc_title_runtime::slot_value("stage").as_deref(), Some("step 3/10"));
+/// # Ok::<(), proc_title_runtime::Error>(())
+/// ```
+pub fn slot_value(name: &str) -> Option<String> {
+    state::lock().registry.slot(name).map(str::to_owned)
+}
+
+/// Returns the value that fills the slot named `stage` now, if any.
+///
+/// # Examples
+/// ```
+/// let _stage = proc_title_runtime::stage("flushing");
+/// assert_eq!(proc_title_runtime::stage_value().as_deref(), Some("flushing"));
+/// ```
+pub fn stage_value() -> Option<String> {
+    slot_value("stage")
 }
 
 /// Returns the longest title, in bytes, that the process keeps in full.

@@ -250,3 +250,61 @@ fn scope_changes_seen_by_ps() {
         ]
     );
 }
+
+/// Name of the environment variable that makes `child_waits_for_stdin` act.
+const WAITING_CHILD_VARIABLE: &str = "PROC_TITLE_WAITING_CHILD";
+
+/// Runs only in the child started by `worker_command_shows_title_first`: waits until
+/// stdin closes, without setting any title.
+#[test]
+fn child_waits_for_stdin() {
+    if std::env::var_os(WAITING_CHILD_VARIABLE).is_some() {
+        println!("ready");
+        std::io::stdout().flush().unwrap();
+        std::io::stdin().lock().lines().for_each(drop);
+    }
+}
+
+#[test]
+fn command_title_shows_from_start() {
+    use proc_title::worker::CommandExt;
+
+    let mut child = Command::new("sleep")
+        .arg("30")
+        .title("ERP: nap")
+        .spawn()
+        .expect("start sleep");
+    // `sleep` never sets a title, so what ps shows is the argument list it started with.
+    let shown = ps_args(child.id());
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(shown, "ERP: nap 30");
+}
+
+#[test]
+fn worker_command_shows_title_first() {
+    let mut child = proc_title::worker::command("ERP: worker [starting]")
+        .unwrap()
+        .args(["--exact", "child_waits_for_stdin", "--nocapture"])
+        .env(WAITING_CHILD_VARIABLE, "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("start worker");
+    let pid = child.id();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let ready = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .any(|line| line.ends_with("ready"));
+    let shown = ps_args(pid);
+    let program = std::fs::read_link(format!("/proc/{pid}/exe")).unwrap();
+    drop(child.stdin.take());
+    assert!(child.wait().unwrap().success());
+    assert!(ready, "worker ended before reporting ready");
+    assert_eq!(
+        shown,
+        "ERP: worker [starting] --exact child_waits_for_stdin --nocapture"
+    );
+    assert_eq!(program, std::env::current_exe().unwrap());
+}

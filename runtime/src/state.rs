@@ -165,7 +165,7 @@ impl State {
     /// Returns the `comm` the policy asks for now, if any.
     fn wanted_comm(&self) -> Option<CommName> {
         match &self.comm {
-            Comm::Keep => None,
+            Comm::Keep => self.original_comm,
             Comm::Fixed(name) => Some(CommName::new(name)),
             Comm::FollowTitle => {
                 if let Some(name) = self.registry.top_comm() {

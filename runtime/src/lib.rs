@@ -91,14 +91,15 @@ pub enum Comm {
 ///
 /// # Examples
 /// ```
-/// use proc_title_runtime::{Backend, Comm, Options};
+/// # use proc_title_runtime as proc_title;
+/// use proc_title::{Backend, Comm, Options};
 ///
 /// Options::new()
 ///     .backend(Backend::InPlace)
 ///     .relocate_environment(false)
 ///     .comm(Comm::Keep)
 ///     .apply()?;
-/// # Ok::<(), proc_title_runtime::Error>(())
+/// # Ok::<(), proc_title::Error>(())
 /// ```
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -191,11 +192,12 @@ impl Options {
 ///
 /// # Examples
 /// ```
-/// proc_title_runtime::set("ERP: supervisor")?;
-/// assert_eq!(proc_title_runtime::get(), "ERP: supervisor");
-/// assert!(proc_title_runtime::set("bad\0title").is_err());
-/// assert_eq!(proc_title_runtime::get(), "ERP: supervisor");
-/// # Ok::<(), proc_title_runtime::Error>(())
+/// # use proc_title_runtime as proc_title;
+/// proc_title::set("ERP: supervisor")?;
+/// assert_eq!(proc_title::get(), "ERP: supervisor");
+/// assert!(proc_title::set("bad\0title").is_err());
+/// assert_eq!(proc_title::get(), "ERP: supervisor");
+/// # Ok::<(), proc_title::Error>(())
 /// ```
 pub fn set(title: &str) -> Result<(), Error> {
     if let Some(position) = title.find('\0') {
@@ -213,8 +215,9 @@ pub fn set(title: &str) -> Result<(), Error> {
 ///
 /// # Examples
 /// ```
+/// # use proc_title_runtime as proc_title;
 /// let original = std::env::args().collect::<Vec<_>>().join(" ");
-/// assert_eq!(proc_title_runtime::get(), original);
+/// assert_eq!(proc_title::get(), original);
 /// ```
 pub fn get() -> String {
     state::lock().shown().to_owned()
@@ -226,11 +229,12 @@ pub fn get() -> String {
 ///
 /// # Examples
 /// ```
-/// let _title = proc_title_runtime::scope("ERP: import <stage:idle>")?;
-/// assert_eq!(proc_title_runtime::slot_value("stage"), None);
-/// let _stage = proc_title_runtime::stage("step 3/10");
-/// assert_eq!(proc_title_runtime::slot_value("stage").as_deref(), Some("step 3/10"));
-/// # Ok::<(), proc_title_runtime::Error>(())
+/// # use proc_title_runtime as proc_title;
+/// let _title = proc_title::scope("ERP: import <stage:idle>")?;
+/// assert_eq!(proc_title::slot_value("stage"), None);
+/// let _stage = proc_title::stage("step 3/10");
+/// assert_eq!(proc_title::slot_value("stage").as_deref(), Some("step 3/10"));
+/// # Ok::<(), proc_title::Error>(())
 /// ```
 pub fn slot_value(name: &str) -> Option<String> {
     state::lock().registry.slot(name).map(str::to_owned)
@@ -240,8 +244,9 @@ pub fn slot_value(name: &str) -> Option<String> {
 ///
 /// # Examples
 /// ```
-/// let _stage = proc_title_runtime::stage("flushing");
-/// assert_eq!(proc_title_runtime::stage_value().as_deref(), Some("flushing"));
+/// # use proc_title_runtime as proc_title;
+/// let _stage = proc_title::stage("flushing");
+/// assert_eq!(proc_title::stage_value().as_deref(), Some("flushing"));
 /// ```
 pub fn stage_value() -> Option<String> {
     slot_value("stage")
@@ -256,10 +261,11 @@ pub fn stage_value() -> Option<String> {
 ///
 /// # Examples
 /// ```
-/// let capacity = proc_title_runtime::capacity();
+/// # use proc_title_runtime as proc_title;
+/// let capacity = proc_title::capacity();
 /// let long = "x".repeat(capacity + 10);
-/// let _ = proc_title_runtime::set(&long);
-/// assert_eq!(proc_title_runtime::get().len(), proc_title_runtime::capacity());
+/// let _ = proc_title::set(&long);
+/// assert_eq!(proc_title::get().len(), proc_title::capacity());
 /// ```
 pub fn capacity() -> usize {
     state::lock().capacity()
@@ -269,14 +275,15 @@ pub fn capacity() -> usize {
 ///
 /// # Examples
 /// ```
-/// use proc_title_runtime::Backend;
+/// # use proc_title_runtime as proc_title;
+/// use proc_title::Backend;
 ///
-/// proc_title_runtime::init()?;
+/// proc_title::init()?;
 /// assert!(matches!(
-///     proc_title_runtime::backend(),
+///     proc_title::backend(),
 ///     Backend::Moved | Backend::InPlace | Backend::NameOnly
 /// ));
-/// # Ok::<(), proc_title_runtime::Error>(())
+/// # Ok::<(), proc_title::Error>(())
 /// ```
 pub fn backend() -> Backend {
     state::lock().backend()
@@ -293,9 +300,10 @@ pub fn backend() -> Backend {
 ///
 /// # Examples
 /// ```
-/// fn main() -> Result<(), proc_title_runtime::Error> {
-///     proc_title_runtime::init()?;
-///     std::thread::spawn(|| proc_title_runtime::set("ERP: worker")).join().unwrap()?;
+/// # use proc_title_runtime as proc_title;
+/// fn main() -> Result<(), proc_title::Error> {
+///     proc_title::init()?;
+///     std::thread::spawn(|| proc_title::set("ERP: worker")).join().unwrap()?;
 ///     Ok(())
 /// }
 /// ```

@@ -97,11 +97,12 @@ fn push_title(template: &str, comm: Option<&str>) -> Result<TitleGuard, Error> {
 ///
 /// # Examples
 /// ```
-/// let _title = proc_title_runtime::scope("ERP: import <stage:starting>")?;
-/// assert_eq!(proc_title_runtime::get(), "ERP: import starting");
-/// let _stage = proc_title_runtime::stage("step 3/10");
-/// assert_eq!(proc_title_runtime::get(), "ERP: import step 3/10");
-/// # Ok::<(), proc_title_runtime::Error>(())
+/// # use proc_title_runtime as proc_title;
+/// let _title = proc_title::scope("ERP: import <stage:starting>")?;
+/// assert_eq!(proc_title::get(), "ERP: import starting");
+/// let _stage = proc_title::stage("step 3/10");
+/// assert_eq!(proc_title::get(), "ERP: import step 3/10");
+/// # Ok::<(), proc_title::Error>(())
 /// ```
 pub fn scope(template: &str) -> Result<TitleGuard, Error> {
     push_title(template, None)
@@ -118,16 +119,17 @@ pub fn scope(template: &str) -> Result<TitleGuard, Error> {
 ///
 /// # Examples
 /// ```
-/// use proc_title_runtime::Part;
+/// # use proc_title_runtime as proc_title;
+/// use proc_title::Part;
 ///
 /// let file = "orders<2024>.csv";
-/// let _title = proc_title_runtime::scope_parts(&[
+/// let _title = proc_title::scope_parts(&[
 ///     Part::Template("ERP: import "),
 ///     Part::Text(format_args!("{file}")),
 ///     Part::Template(" <stage>"),
 /// ])?;
-/// assert_eq!(proc_title_runtime::get(), "ERP: import orders<2024>.csv");
-/// # Ok::<(), proc_title_runtime::Error>(())
+/// assert_eq!(proc_title::get(), "ERP: import orders<2024>.csv");
+/// # Ok::<(), proc_title::Error>(())
 /// ```
 pub fn scope_parts(parts: &[Part<'_>]) -> Result<TitleGuard, Error> {
     scope_parts_with_comm(parts, None)
@@ -158,13 +160,14 @@ pub(crate) fn scope_parts_with_comm(
 ///
 /// # Examples
 /// ```
-/// let _title = proc_title_runtime::scope("ERP: worker <step:idle>")?;
+/// # use proc_title_runtime as proc_title;
+/// let _title = proc_title::scope("ERP: worker <step:idle>")?;
 /// {
-///     let _step = proc_title_runtime::slot("step", "3/10");
-///     assert_eq!(proc_title_runtime::get(), "ERP: worker 3/10");
+///     let _step = proc_title::slot("step", "3/10");
+///     assert_eq!(proc_title::get(), "ERP: worker 3/10");
 /// }
-/// assert_eq!(proc_title_runtime::get(), "ERP: worker idle");
-/// # Ok::<(), proc_title_runtime::Error>(())
+/// assert_eq!(proc_title::get(), "ERP: worker idle");
+/// # Ok::<(), proc_title::Error>(())
 /// ```
 pub fn slot(name: &str, value: &str) -> SlotGuard {
     let mut state = lock();
@@ -178,11 +181,12 @@ pub fn slot(name: &str, value: &str) -> SlotGuard {
 ///
 /// # Examples
 /// ```
-/// let _title = proc_title_runtime::scope("ERP: worker <step>")?;
+/// # use proc_title_runtime as proc_title;
+/// let _title = proc_title::scope("ERP: worker <step>")?;
 /// let (done, total) = (3, 10);
-/// let _step = proc_title_runtime::slot_fmt("step", format_args!("{done}/{total}"));
-/// assert_eq!(proc_title_runtime::get(), "ERP: worker 3/10");
-/// # Ok::<(), proc_title_runtime::Error>(())
+/// let _step = proc_title::slot_fmt("step", format_args!("{done}/{total}"));
+/// assert_eq!(proc_title::get(), "ERP: worker 3/10");
+/// # Ok::<(), proc_title::Error>(())
 /// ```
 pub fn slot_fmt(name: &str, value: fmt::Arguments<'_>) -> SlotGuard {
     match value.as_str() {
@@ -198,10 +202,11 @@ pub fn slot_fmt(name: &str, value: fmt::Arguments<'_>) -> SlotGuard {
 ///
 /// # Examples
 /// ```
-/// let _title = proc_title_runtime::scope("ERP: cleaner [<stage>]")?;
-/// let _stage = proc_title_runtime::stage("scanning /tmp");
-/// assert_eq!(proc_title_runtime::get(), "ERP: cleaner [scanning /tmp]");
-/// # Ok::<(), proc_title_runtime::Error>(())
+/// # use proc_title_runtime as proc_title;
+/// let _title = proc_title::scope("ERP: cleaner [<stage>]")?;
+/// let _stage = proc_title::stage("scanning /tmp");
+/// assert_eq!(proc_title::get(), "ERP: cleaner [scanning /tmp]");
+/// # Ok::<(), proc_title::Error>(())
 /// ```
 pub fn stage(value: &str) -> SlotGuard {
     slot("stage", value)
@@ -211,13 +216,14 @@ pub fn stage(value: &str) -> SlotGuard {
 ///
 /// # Examples
 /// ```
-/// let _title = proc_title_runtime::scope("ERP: import <stage>")?;
+/// # use proc_title_runtime as proc_title;
+/// let _title = proc_title::scope("ERP: import <stage>")?;
 /// for step in 1..=3 {
-///     let _stage = proc_title_runtime::stage_fmt(format_args!("step {step}/3"));
-///     assert_eq!(proc_title_runtime::get(), format!("ERP: import step {step}/3"));
+///     let _stage = proc_title::stage_fmt(format_args!("step {step}/3"));
+///     assert_eq!(proc_title::get(), format!("ERP: import step {step}/3"));
 /// }
-/// assert_eq!(proc_title_runtime::get(), "ERP: import");
-/// # Ok::<(), proc_title_runtime::Error>(())
+/// assert_eq!(proc_title::get(), "ERP: import");
+/// # Ok::<(), proc_title::Error>(())
 /// ```
 pub fn stage_fmt(value: fmt::Arguments<'_>) -> SlotGuard {
     slot_fmt("stage", value)

@@ -40,14 +40,15 @@ fn sanitized(name: &str) -> Result<CommName, Error> {
 ///
 /// # Examples
 /// ```
+/// # use proc_title_runtime as proc_title;
 /// std::thread::spawn(|| {
-///     proc_title_runtime::thread::set("ERP: reader")?;
-///     assert_eq!(proc_title_runtime::thread::get(), "ERP: reader");
-///     Ok::<(), proc_title_runtime::Error>(())
+///     proc_title::thread::set("ERP: reader")?;
+///     assert_eq!(proc_title::thread::get(), "ERP: reader");
+///     Ok::<(), proc_title::Error>(())
 /// })
 /// .join()
 /// .unwrap()?;
-/// # Ok::<(), proc_title_runtime::Error>(())
+/// # Ok::<(), proc_title::Error>(())
 /// ```
 pub fn set(name: &str) -> Result<(), Error> {
     let name = sanitized(name)?;
@@ -59,9 +60,10 @@ pub fn set(name: &str) -> Result<(), Error> {
 ///
 /// # Examples
 /// ```
+/// # use proc_title_runtime as proc_title;
 /// let name = std::thread::Builder::new()
 ///     .name("loader".into())
-///     .spawn(proc_title_runtime::thread::get)
+///     .spawn(proc_title::thread::get)
 ///     .unwrap()
 ///     .join()
 ///     .unwrap();
@@ -88,18 +90,19 @@ pub struct ThreadGuard {
 ///
 /// # Examples
 /// ```
+/// # use proc_title_runtime as proc_title;
 /// std::thread::spawn(|| {
-///     let before = proc_title_runtime::thread::get();
+///     let before = proc_title::thread::get();
 ///     {
-///         let _name = proc_title_runtime::thread::scope("ERP: flush")?;
-///         assert_eq!(proc_title_runtime::thread::get(), "ERP: flush");
+///         let _name = proc_title::thread::scope("ERP: flush")?;
+///         assert_eq!(proc_title::thread::get(), "ERP: flush");
 ///     }
-///     assert_eq!(proc_title_runtime::thread::get(), before);
-///     Ok::<(), proc_title_runtime::Error>(())
+///     assert_eq!(proc_title::thread::get(), before);
+///     Ok::<(), proc_title::Error>(())
 /// })
 /// .join()
 /// .unwrap()?;
-/// # Ok::<(), proc_title_runtime::Error>(())
+/// # Ok::<(), proc_title::Error>(())
 /// ```
 pub fn scope(name: &str) -> Result<ThreadGuard, Error> {
     let name = sanitized(name)?;

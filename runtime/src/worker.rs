@@ -15,7 +15,8 @@ pub trait CommandExt {
     ///
     /// # Examples
     /// ```no_run
-    /// use proc_title_runtime::worker::CommandExt;
+    /// # use proc_title_runtime as proc_title;
+    /// use proc_title::worker::CommandExt;
     /// use std::process::Command;
     ///
     /// let child = Command::new("sleep").arg("5").title("ERP: nap").spawn()?;
@@ -46,7 +47,8 @@ impl CommandExt for Command {
 ///
 /// # Examples
 /// ```no_run
-/// let mut worker = proc_title_runtime::worker::command("ERP: worker 1 [starting]")?;
+/// # use proc_title_runtime as proc_title;
+/// let mut worker = proc_title::worker::command("ERP: worker 1 [starting]")?;
 /// let child = worker.env("ERP_ROLE", "worker-1").spawn()?;
 /// # Ok::<(), std::io::Error>(())
 /// ```

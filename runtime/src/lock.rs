@@ -10,6 +10,11 @@ use std::cell::UnsafeCell;
 use std::ops::{Deref, DerefMut};
 use std::sync::Once;
 
+#[cfg(not(unix))]
+use portable as raw;
+#[cfg(unix)]
+use pthread as raw;
+
 use raw::RawMutex;
 
 /// A value behind a fork-safe mutex.
@@ -103,7 +108,7 @@ impl<T> Drop for LockGuard<'_, T> {
 }
 
 #[cfg(unix)]
-mod raw {
+mod pthread {
     use std::cell::UnsafeCell;
 
     /// A `pthread_mutex_t` that is locked and unlocked without a guard.
@@ -144,8 +149,10 @@ mod raw {
     }
 }
 
-#[cfg(not(unix))]
-mod raw {
+// Also built in Unix unit tests, which check it with real threads.
+#[cfg(any(not(unix), test))]
+#[cfg_attr(all(unix, test), allow(dead_code))]
+mod portable {
     use std::sync::{Condvar, Mutex, PoisonError};
 
     /// A lock flag that a thread sets in `lock` and clears in `unlock`, without a guard.
@@ -188,5 +195,84 @@ mod raw {
         _in_parent: extern "C" fn(),
         _in_child: extern "C" fn(),
     ) {
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use std::cell::UnsafeCell;
+        use std::sync::Arc;
+
+        use super::RawMutex;
+
+        struct Counter {
+            mutex: RawMutex,
+            value: UnsafeCell<u64>,
+        }
+
+        // SAFETY: `value` is only touched while `mutex` is locked.
+        unsafe impl Sync for Counter {}
+
+        #[test]
+        fn relock_after_unlock_succeeds() {
+            let mutex = RawMutex::new();
+            for _ in 0..3 {
+                mutex.lock();
+                mutex.unlock();
+            }
+        }
+
+        #[test]
+        #[cfg_attr(target_family = "wasm", ignore = "needs threads")]
+        fn lock_excludes_other_threads() {
+            const THREADS: u64 = 4;
+            const ROUNDS: u64 = 10_000;
+            let counter = Arc::new(Counter {
+                mutex: RawMutex::new(),
+                value: UnsafeCell::new(0),
+            });
+            let workers: Vec<_> = (0..THREADS)
+                .map(|_| {
+                    let counter = Arc::clone(&counter);
+                    std::thread::spawn(move || {
+                        for _ in 0..ROUNDS {
+                            counter.mutex.lock();
+                            // SAFETY: the mutex is held, so no other thread touches
+                            // the value. The read and the write are separate steps,
+                            // so a missing exclusion loses increments.
+                            unsafe {
+                                let value = counter.value.get().read();
+                                std::thread::yield_now();
+                                counter.value.get().write(value + 1);
+                            }
+                            counter.mutex.unlock();
+                        }
+                    })
+                })
+                .collect();
+            for worker in workers {
+                worker.join().expect("worker finishes");
+            }
+            counter.mutex.lock();
+            // SAFETY: the mutex is held and every worker has finished.
+            let total = unsafe { counter.value.get().read() };
+            counter.mutex.unlock();
+            assert_eq!(total, THREADS * ROUNDS);
+        }
+
+        #[test]
+        #[cfg_attr(target_family = "wasm", ignore = "needs threads")]
+        fn unlock_from_other_call_releases() {
+            let mutex = Arc::new(RawMutex::new());
+            mutex.lock();
+            let waiter = {
+                let mutex = Arc::clone(&mutex);
+                std::thread::spawn(move || {
+                    mutex.lock();
+                    mutex.unlock();
+                })
+            };
+            mutex.unlock();
+            waiter.join().expect("waiter gets the lock after unlock");
+        }
     }
 }

@@ -263,3 +263,7 @@ pub use proc_title_runtime::*;
 
 #[cfg(feature = "macros")]
 pub use proc_title_macros::{proc_title, proctitle};
+
+pub mod panic;
+#[cfg(feature = "tracing")]
+pub mod tracing;

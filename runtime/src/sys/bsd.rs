@@ -13,6 +13,9 @@
 //! The title is always the argument of a `%s` format, never the format itself.
 //! `ps -o comm` shows the executable's name, which no call changes.
 
+// NOTE: compiled and linted for FreeBSD and NetBSD (and for OpenBSD and DragonFly with
+// a nightly `-Zbuild-std` build) but never run on any BSD.
+
 use std::ffi::c_char;
 
 use super::common::{self, not_available, requested, NameOnly};

@@ -10,6 +10,10 @@
 //! the title extends over them. `ps -o comm` and Activity Monitor show the executable's
 //! name, which no call changes.
 
+// NOTE: compiled and linted for x86_64 and aarch64 macOS but never run: no macOS
+// machine was available. The string layout that `ps` reads and the copies of `argv`
+// follow XNU's exec layout as documented, without a check on a real system.
+
 use std::ffi::{c_char, CStr};
 use std::ptr;
 
@@ -172,6 +176,44 @@ unsafe fn repoint_table(area: &Area, table: *mut *mut c_char) {
     }
 }
 
+extern "C" {
+    /// Returns the address of `__progname`, which `getprogname` returns; declared in
+    /// `<crt_externs.h>`.
+    fn _NSGetProgname() -> *mut *const c_char;
+}
+
+/// Points `__progname` at the same offset in the copy of `argv[0]` if it points into
+/// the original.
+///
+/// The variable is written directly because `setprogname` in Apple's libc also sets
+/// the kernel's process name with `sysctl(KERN_PROCNAME)`.
+///
+/// # Safety
+/// `original_first` and `copied_first` must be the original `argv[0]` and its copy,
+/// both NUL-terminated and of equal length.
+unsafe fn repoint_program_name(
+    area: &Area,
+    original_first: *const c_char,
+    copied_first: *mut c_char,
+) {
+    // SAFETY: `_NSGetProgname` returns the address of the C runtime's variable, and the
+    // caller passes two equal C strings.
+    unsafe {
+        let name = _NSGetProgname();
+        let current = *name;
+        if current.is_null() || !area.contains(current) {
+            return;
+        }
+        let first_len = CStr::from_ptr(original_first).to_bytes().len();
+        let offset = (current as usize).wrapping_sub(original_first as usize);
+        *name = if current >= original_first && offset <= first_len {
+            copied_first.add(offset)
+        } else {
+            leak_copy(current)
+        };
+    }
+}
+
 /// The argument strings, with every table pointing at copies of them.
 #[derive(Debug)]
 pub struct InPlace {
@@ -190,18 +232,19 @@ impl InPlace {
         // the claimed strings, which stay mapped on the stack for the whole process.
         let area = unsafe { Area::new((*argv).cast(), found.len(), argc) };
 
-        // SAFETY: `argv` has `argc` C strings; the copies are leaked, so the new table
-        // stays valid for the rest of the process.
+        let mut copies: Vec<*mut c_char> = Vec::with_capacity(argc + 1);
+        for index in 0..argc {
+            // SAFETY: `argv` has `argc` entries, each a C string.
+            copies.push(unsafe { leak_copy(*argv.add(index)) });
+        }
+        copies.push(ptr::null_mut());
+        let table = Box::leak(copies.into_boxed_slice());
+        // SAFETY: the table is leaked, so it and its copies stay valid for the rest of
+        // the process. `_NSGetArgv` returns the address of the C runtime's `NXArgv`.
         unsafe {
-            let mut copies: Vec<*mut c_char> = (0..argc).map(|i| leak_copy(*argv.add(i))).collect();
-            copies.push(ptr::null_mut());
-            let table = Box::leak(copies.into_boxed_slice());
+            let original_first = *argv;
             *libc::_NSGetArgv() = table.as_mut_ptr();
-            let program = libc::getprogname();
-            if !program.is_null() && area.contains(program) {
-                // `setprogname` keeps the part after the last `/`, as the original did.
-                libc::setprogname(table[0]);
-            }
+            repoint_program_name(&area, original_first, table[0]);
         }
 
         if found.with_environment.is_some() {

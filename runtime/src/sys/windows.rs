@@ -6,6 +6,9 @@
 //! supported call that changes the command line other processes read. Frames, slots
 //! and `get()` work as everywhere.
 
+// NOTE: compiled and linted for x86_64-pc-windows-gnu but never run: Wine 8 lacks the
+// `bcryptprimitives.dll` that Rust's standard library imports.
+
 use std::ffi::CStr;
 use std::sync::OnceLock;
 

@@ -38,7 +38,7 @@
 //!   joins them before the report.
 //! - `PROBE_FORK=main` or `PROBE_FORK=thread`: fork from the main thread or from a
 //!   spawned one; the child sets `PROBE_FORK_TITLE`, reports through a pipe whether
-//!   `get()` returned it, and waits until stdin closes.
+//!   `get()` returned it, and waits until stdin closes, for 120 seconds at most.
 //! - `PROBE_CHILD_ENV=1`: run `env -0` after the titles are set and report what it
 //!   printed.
 //!
@@ -251,12 +251,12 @@ fn fill_title(delta: &str, end: &str) -> Result<String, String> {
     Ok("x".repeat(filler) + &end)
 }
 
-/// What a named thread reported about itself.
+/// The report a named thread sends about itself.
 struct ThreadReport {
     tid: i32,
     /// Outcome of `thread::set`.
     result: String,
-    /// What `thread::get` returned afterwards.
+    /// The name `thread::get` returned afterwards.
     name: String,
 }
 
@@ -305,6 +305,9 @@ impl NamedThreads {
     }
 }
 
+/// Seconds a forked child lives at most.
+const FORKED_CHILD_SECONDS: u32 = 120;
+
 /// A forked child and what it reported after setting its title.
 struct ForkedChild {
     pid: libc::pid_t,
@@ -330,6 +333,7 @@ fn fork_child(title: &str) -> Result<ForkedChild, String> {
         return Err(format!("pipe2 failed: {}", io::Error::last_os_error()));
     }
     let [read_end, write_end] = fds;
+
     // SAFETY: the child calls only `set`, `get` and raw system calls before `_exit`.
     // The runtime's fork handlers release its lock in the child, and glibc's malloc
     // stays usable there; the child touches no lock of std's.
@@ -338,8 +342,12 @@ fn fork_child(title: &str) -> Result<ForkedChild, String> {
         return Err(format!("fork failed: {}", io::Error::last_os_error()));
     }
     if pid == 0 {
+        // SAFETY: `alarm` only schedules SIGALRM, whose default action ends the child
+        // if a test leaves it behind or a broken fork handler makes it hang.
+        unsafe { libc::alarm(FORKED_CHILD_SECONDS) };
         run_forked_child(title, write_end);
     }
+
     // SAFETY: `write_end` belongs to this process and is closed once.
     unsafe { libc::close(write_end) };
     let mut result = Vec::new();

@@ -1,11 +1,11 @@
 //! Random titles of any content, up to 64 KiB long, passed to `set()` with each backend
 //! that writes the command line.
 //!
-//! After every `set()`: no panic, the title `get()` returns is the sanitized title cut
-//! to the capacity, `/proc/self/cmdline` shows exactly that, and nothing outside the
-//! title's area changed: `std::env::args_os()`, `std::env::vars_os()`, the executable
-//! name the kernel stores after the environment strings, and, unless the in-place
-//! backend relocated the environment, `/proc/self/environ`.
+//! Every `set()` must return without a panic, and `get()` must return the sanitized
+//! title cut to the capacity, which `/proc/self/cmdline` shows exactly. Nothing outside
+//! the title's area may change: `std::env::args_os()`, `std::env::vars_os()`, the
+//! executable name the kernel stores after the environment strings, and
+//! `/proc/self/environ` unless the in-place backend relocated the environment.
 //!
 //! The test harness runs several threads, and with more than one thread the runtime
 //! only starts the in-place backend without relocation. Each backend therefore runs in
@@ -22,7 +22,7 @@ use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 
-/// Longest title generated, in bytes.
+/// Maximum length of a generated title, in bytes.
 const MAX_TITLE: usize = 64 * 1024;
 
 /// Seconds a child may run before `SIGALRM` ends it.

@@ -1,6 +1,6 @@
 /*
  * A C program that starts threads, then loads a Rust library built on
- * proc-title-runtime with dlopen and asks it to set a title.
+ * proc-title-runtime with dlopen and calls it to set a title.
  *
  * Usage: host LIBRARY THREADS TITLE
  *
@@ -31,8 +31,12 @@ int main(int argc, char **argv) {
         return 2;
     }
     int count = atoi(argv[2]);
-    if (count < 0 || count > 64 || pipe(release_pipe) != 0) {
-        fprintf(stderr, "host: invalid thread count %s or pipe failed\n", argv[2]);
+    if (count < 0 || count > 64) {
+        fprintf(stderr, "host: invalid thread count %s: use 0 to 64\n", argv[2]);
+        return 2;
+    }
+    if (pipe(release_pipe) != 0) {
+        perror("host: pipe failed");
         return 2;
     }
     pthread_t threads[64];

@@ -82,7 +82,10 @@ fn panic_child() {
 fn hook_adds_title_with_stage() {
     let output = run_case("stage in title");
     let stderr = stderr_of(&output);
-    assert!(!output.status.success(), "the child did not panic: {stderr}");
+    assert!(
+        !output.status.success(),
+        "the child did not panic: {stderr}"
+    );
     assert!(stderr.contains("disk full"), "{stderr}");
     assert_eq!(
         while_lines(&stderr),
@@ -95,7 +98,9 @@ fn hook_adds_title_with_stage() {
 fn hook_writes_after_panic_message() {
     let output = run_case("stage in title");
     let stderr = stderr_of(&output);
-    let message = stderr.find("disk full").expect("the panic message is printed");
+    let message = stderr
+        .find("disk full")
+        .expect("the panic message is printed");
     let context = stderr.find("while:").expect("the hook's line is printed");
     assert!(message < context, "{stderr}");
 }

@@ -80,7 +80,10 @@ fn nested_spans_restore_outer() {
         assert_eq!(proc_title::get(), title_with("import file=orders.csv"));
         for batch in 1..=2 {
             let _load = info_span!("load", batch).entered();
-            assert_eq!(proc_title::get(), title_with(&format!("load batch={batch}")));
+            assert_eq!(
+                proc_title::get(),
+                title_with(&format!("load batch={batch}"))
+            );
         }
         assert_eq!(proc_title::get(), title_with("import file=orders.csv"));
     });
@@ -128,9 +131,8 @@ fn latest_span_on_any_thread_shows() {
     let _serial = serialize();
     let _title = proc_title::scope(TITLE).unwrap();
     let dispatch = dispatch(StageLayer::new());
-    let (alpha, beta) = tracing::dispatcher::with_default(&dispatch, || {
-        (info_span!("alpha"), info_span!("beta"))
-    });
+    let (alpha, beta) =
+        tracing::dispatcher::with_default(&dispatch, || (info_span!("alpha"), info_span!("beta")));
 
     // Each thread enters its span on its first command and exits it on the second.
     let spawn = |span: tracing::Span| {
@@ -174,9 +176,8 @@ fn span_entered_on_two_threads() {
     let _serial = serialize();
     let _title = proc_title::scope(TITLE).unwrap();
     let dispatch = dispatch(StageLayer::new().with_fields(["queue"]));
-    let span = tracing::dispatcher::with_default(&dispatch, || {
-        info_span!("drain", queue = "orders")
-    });
+    let span =
+        tracing::dispatcher::with_default(&dispatch, || info_span!("drain", queue = "orders"));
     let stage = "drain queue=orders";
 
     // Steps: both threads enter, the main thread checks, the first thread exits, the
@@ -255,8 +256,8 @@ fn two_layers_fill_two_slots() {
 fn filtered_spans_leave_stage() {
     let _serial = serialize();
     let _title = proc_title::scope(TITLE).unwrap();
-    let layer = StageLayer::new()
-        .with_filter(filter_fn(|metadata| metadata.target().starts_with("erp")));
+    let layer =
+        StageLayer::new().with_filter(filter_fn(|metadata| metadata.target().starts_with("erp")));
     let subscriber = tracing_subscriber::registry().with(layer);
     tracing::subscriber::with_default(subscriber, || {
         let _import = info_span!(target: "erp::import", "import").entered();

@@ -49,10 +49,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 ///
 /// # Examples
 /// ```
-/// fn main() {
-///     proc_title::panic::install_hook();
-///     // ...
-/// }
+/// // Early in `main`, before a panic can happen:
+/// proc_title::panic::install_hook();
 /// ```
 pub fn install_hook() {
     static INSTALLED: AtomicBool = AtomicBool::new(false);

@@ -45,13 +45,8 @@ pub enum Backend {
     /// The command line stays as it was; only `comm` and the in-process title change.
     NameOnly,
     /// The C library's `setproctitle` shows the title: exactly on FreeBSD and DragonFly,
-    /// after `PROGRAM: ` on NetBSD and OpenBSD. Exists only on those systems.
-    #[cfg(any(
-        target_os = "freebsd",
-        target_os = "dragonfly",
-        target_os = "netbsd",
-        target_os = "openbsd"
-    ))]
+    /// after `PROGRAM: ` on NetBSD and OpenBSD. Requesting it elsewhere leaves the
+    /// process name-only.
     SetProcTitle,
 }
 
@@ -61,12 +56,6 @@ impl fmt::Display for Backend {
             Backend::Moved => "moved",
             Backend::InPlace => "in-place",
             Backend::NameOnly => "name-only",
-            #[cfg(any(
-                target_os = "freebsd",
-                target_os = "dragonfly",
-                target_os = "netbsd",
-                target_os = "openbsd"
-            ))]
             Backend::SetProcTitle => "setproctitle",
         })
     }
@@ -127,7 +116,8 @@ impl Options {
 
     /// Forces `backend` instead of trying each in turn. A forced backend that cannot
     /// start leaves the process name-only, and [`set`] says why. The environment
-    /// variable `PROC_TITLE_BACKEND` (`moved`, `in-place` or `none`) overrides this.
+    /// variable `PROC_TITLE_BACKEND` (`moved`, `in-place`, `setproctitle` or `none`)
+    /// overrides this.
     pub fn backend(mut self, backend: Backend) -> Self {
         self.backend = Some(backend);
         self
@@ -279,10 +269,8 @@ pub fn capacity() -> usize {
 /// use proc_title::Backend;
 ///
 /// proc_title::init()?;
-/// assert!(matches!(
-///     proc_title::backend(),
-///     Backend::Moved | Backend::InPlace | Backend::NameOnly
-/// ));
+/// let backend: Backend = proc_title::backend();
+/// println!("ps shows titles through the {backend} backend");
 /// # Ok::<(), proc_title::Error>(())
 /// ```
 pub fn backend() -> Backend {

@@ -8,13 +8,12 @@ mod stat;
 
 pub use comm::{current_thread, set_current_thread, Name as CommName, MAX_LEN as COMM_MAX_LEN};
 
+pub use super::common::Request;
+use super::common::{not_available, requested, unchanged};
 use crate::{Backend, Error};
 use in_place::InPlace;
 use moved::Moved;
 use stat::Stat;
-
-/// Environment variable that forces a backend: `moved`, `in-place` or `none`.
-pub const BACKEND_VARIABLE: &str = "PROC_TITLE_BACKEND";
 
 /// The backend in use and what it writes to.
 #[derive(Debug)]
@@ -22,15 +21,6 @@ pub enum Active {
     Moved(Moved),
     InPlace(InPlace),
     NameOnly(Error),
-}
-
-/// What the process wants from its backend.
-#[derive(Debug, Clone, Copy)]
-pub struct Request {
-    /// A backend chosen through the API; the environment variable overrides it.
-    pub backend: Option<Backend>,
-    /// Whether the in-place backend may relocate the environment strings.
-    pub relocate_environment: bool,
 }
 
 fn page_size() -> usize {
@@ -42,26 +32,6 @@ fn page_size() -> usize {
 /// Longest title the name-only backend keeps in-process, as long as the moved area's.
 fn in_process_capacity() -> usize {
     page_size() - 1
-}
-
-fn unchanged(reason: &'static str) -> Error {
-    Error::CommandLineUnchanged { reason, errno: 0 }
-}
-
-/// Returns the backend requested through the environment variable, else the API.
-fn requested(request: &Request) -> Result<Option<Backend>, Error> {
-    match std::env::var_os(BACKEND_VARIABLE) {
-        None => Ok(request.backend),
-        Some(value) => match value.to_str() {
-            Some("") => Ok(request.backend),
-            Some("moved") => Ok(Some(Backend::Moved)),
-            Some("in-place") => Ok(Some(Backend::InPlace)),
-            Some("none") => Ok(Some(Backend::NameOnly)),
-            _ => Err(unchanged(
-                "PROC_TITLE_BACKEND is set to a value other than moved, in-place or none",
-            )),
-        },
-    }
 }
 
 /// The backend the next activation would choose, found without changing anything.
@@ -119,6 +89,7 @@ fn plan(request: &Request) -> Plan {
         Ok(None) => {
             plan_moved(&stat, &startup).or_else(|_| plan_in_place(&stat, &startup, request))
         }
+        Ok(Some(other)) => Err(not_available(other)),
     };
     result.unwrap_or_else(Plan::NameOnly)
 }

@@ -35,7 +35,8 @@
 //! An async task instrumented with a span enters it for each poll, so its stage shows
 //! while the task runs on a worker thread and disappears while the task waits.
 //!
-//! A per-layer filter keeps noisy spans, such as those of libraries, out of the title:
+//! Each entry and exit of a span updates the title under the runtime's lock. A per-layer
+//! filter keeps frequent or noisy spans, such as those of libraries, out of the title:
 //!
 //! ```
 //! use tracing_subscriber::{filter::filter_fn, prelude::*};
@@ -49,7 +50,7 @@
 //!
 //! [`get`](crate::get) returns the title the process shows now, and
 //! [`stage_value`](crate::stage_value) the value of the `stage` slot, so a log line or an
-//! error report can say what the process was doing:
+//! error report can include what the process was doing:
 //!
 //! ```
 //! let _title = proc_title::scope("ERP: worker 1 [<stage>]")?;

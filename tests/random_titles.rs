@@ -85,17 +85,25 @@ fn expected_title(title: &str, capacity: usize) -> String {
     shown
 }
 
-/// Describes where two byte strings differ, briefly enough for a failure message.
+/// Describes where two byte strings differ, with the bytes around that spot, briefly
+/// enough for a failure message.
 fn difference(name: &str, seen: &[u8], expected: &[u8]) -> String {
     let at = seen
         .iter()
         .zip(expected)
         .position(|(a, b)| a != b)
         .unwrap_or(seen.len().min(expected.len()));
+    let window = |bytes: &[u8]| {
+        let start = at.saturating_sub(8).min(bytes.len());
+        let end = (at + 8).min(bytes.len());
+        format!("{:?}", String::from_utf8_lossy(&bytes[start..end]))
+    };
     format!(
-        "{name} differs at byte {at}: {} bytes seen, {} expected",
+        "{name} differs at byte {at}: {} bytes seen, {} expected; around it {} seen, {} expected",
         seen.len(),
-        expected.len()
+        expected.len(),
+        window(seen),
+        window(expected)
     )
 }
 
@@ -136,21 +144,30 @@ impl Untouched {
     }
 }
 
-/// Sets `title` and checks the outcome against `before` and the title shown before.
+/// What the process showed after the previous case.
+struct Shown {
+    /// What `get()` returned.
+    title: String,
+    /// `/proc/self/cmdline`.
+    cmdline: Vec<u8>,
+}
+
+/// Sets `title` and checks the outcome against `before` and what `previous` recorded.
 fn check_title(
     title: &str,
     before: &Untouched,
     keeps_environ: bool,
-    previous: &mut String,
+    previous: &mut Shown,
 ) -> Result<(), TestCaseError> {
     let result = panic::catch_unwind(|| proc_title::set(title))
         .map_err(|_| TestCaseError::fail("set() panicked"))?;
     let shown = proc_title::get();
     let capacity = proc_title::capacity();
+    let accepted = result.is_ok();
     match title.bytes().position(|byte| byte == 0) {
         Some(position) => {
             prop_assert_eq!(result, Err(Error::Nul { position }));
-            prop_assert!(shown == *previous, "a title with a NUL changed get()");
+            prop_assert!(shown == previous.title, "a title with a NUL changed get()");
         }
         None => {
             prop_assert_eq!(result, Ok(()));
@@ -165,7 +182,12 @@ fn check_title(
     prop_assert!(shown.len() <= capacity, "get() is longer than capacity()");
 
     let cmdline = read_self("cmdline");
-    let expected_cmdline = [shown.as_bytes(), b"\0"].concat();
+    // A rejected title leaves the command line as it was, which before the first write
+    // of the in-place backend is still the original arguments, NUL-separated.
+    let expected_cmdline = match accepted {
+        true => [shown.as_bytes(), b"\0"].concat(),
+        false => previous.cmdline.clone(),
+    };
     prop_assert!(
         cmdline == expected_cmdline,
         "{}",
@@ -186,7 +208,10 @@ fn check_title(
             difference("/proc/self/environ", seen, expected)
         );
     }
-    *previous = shown;
+    *previous = Shown {
+        title: shown,
+        cmdline,
+    };
     Ok(())
 }
 
@@ -208,10 +233,31 @@ fn run_titles(
             proc_title::backend()
         ));
     }
-    let previous = RefCell::new(proc_title::get());
+    let initial = Shown {
+        title: proc_title::get(),
+        cmdline: read_self("cmdline"),
+    };
+    let mut original_cmdline = Vec::new();
+    for argument in &before.args {
+        original_cmdline.extend_from_slice(argument.as_encoded_bytes());
+        original_cmdline.push(0);
+    }
+    let joined_cmdline = [initial.title.as_bytes(), b"\0"].concat();
+    // The moved backend starts out showing the arguments joined by spaces; the
+    // in-place backend writes nothing until the first title.
+    if initial.cmdline != original_cmdline && initial.cmdline != joined_cmdline {
+        return Err(format!(
+            "after init(), /proc/self/cmdline is {:?}",
+            String::from_utf8_lossy(&initial.cmdline)
+        ));
+    }
+    let previous = RefCell::new(initial);
+    // Every case starts from the title the previous one left, so a shrunk input would
+    // not fail for the reason the original did: shrinking is off.
     let config = Config {
         cases,
         failure_persistence: None,
+        max_shrink_iters: 0,
         ..Config::default()
     };
     let mut runner = TestRunner::new(config);
@@ -220,9 +266,12 @@ fn run_titles(
             check_title(&title, &before, keeps_environ, &mut previous.borrow_mut())
         })
         .map_err(|error| {
-            let mut message = error.to_string();
-            message.truncate(4096);
-            message
+            let message = error.to_string();
+            let mut end = message.len().min(4096);
+            while !message.is_char_boundary(end) {
+                end -= 1;
+            }
+            message[..end].to_owned()
         })
 }
 

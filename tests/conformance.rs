@@ -441,7 +441,7 @@ fn first_variable_replaced_before_set() {
                 "{setting:?}: /proc/PID/cmdline"
             );
         } else {
-            // The only acceptable failure says so, and only for the name-only backend.
+            // The only acceptable failure is the name-only backend's error.
             assert_eq!(setting, "name-only", "{setting:?}: set() returned {result}");
             assert!(
                 result.starts_with("err CommandLineUnchanged"),

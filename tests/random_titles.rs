@@ -144,7 +144,7 @@ impl Untouched {
     }
 }
 
-/// What the process showed after the previous case.
+/// The title and command line the process showed after the previous case.
 struct Shown {
     /// What `get()` returned.
     title: String,
@@ -226,6 +226,7 @@ fn run_titles(
         .apply()
         .map_err(|error| format!("Options::apply() failed: {error}"))?;
     let before = Untouched::read(keeps_environ);
+
     proc_title::init().map_err(|error| format!("init() failed: {error}"))?;
     if proc_title::backend() != backend {
         return Err(format!(
@@ -252,6 +253,7 @@ fn run_titles(
         ));
     }
     let previous = RefCell::new(initial);
+
     // Every case starts from the title the previous one left, so a shrunk input would
     // not fail for the reason the original did: shrinking is off.
     let config = Config {

@@ -26,6 +26,54 @@ fn may_start_control(byte: u8) -> bool {
     byte < 0x20 || byte == 0x7f || byte == 0xc2
 }
 
+/// Returns the index of the first byte of `bytes` that may start a control character,
+/// or the length of `bytes` if none does.
+///
+/// Titles are short and mostly clean, so whole 8-byte words are checked first with bit
+/// arithmetic, and only the word that contains a match is searched byte by byte.
+fn clean_prefix_len(bytes: &[u8]) -> usize {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGH_BITS: u64 = u64::from_ne_bytes([0x80; 8]);
+
+    // The classic "has a zero byte" test, `(x - 0x01..) & !x & 0x80..`, is exact about
+    // whether a byte matches, though not about which one, and so is its variant for
+    // "has a byte below N" with N up to 0x80.
+    fn has_byte(word: u64, byte: u8) -> bool {
+        let diff = word ^ (ONES * byte as u64);
+        diff.wrapping_sub(ONES) & !diff & HIGH_BITS != 0
+    }
+    fn may_have_control(word: u64) -> bool {
+        let below_space = word.wrapping_sub(ONES * 0x20) & !word & HIGH_BITS != 0;
+        below_space || has_byte(word, 0x7f) || has_byte(word, 0xc2)
+    }
+
+    let word_at = |start: usize| {
+        let chunk = bytes.get(start..start + 8)?;
+        <[u8; 8]>::try_from(chunk).ok().map(u64::from_ne_bytes)
+    };
+    let mut start = 0;
+    loop {
+        match word_at(start) {
+            Some(word) if may_have_control(word) => break,
+            Some(_) => start += 8,
+            None => {
+                // The tail, shorter than a word, is checked as the last 8 bytes, which
+                // overlap the clean words before it.
+                let tail_is_clean = start >= 8
+                    && word_at(bytes.len() - 8).is_some_and(|last| !may_have_control(last));
+                if tail_is_clean {
+                    return bytes.len();
+                }
+                break;
+            }
+        }
+    }
+    bytes[start..]
+        .iter()
+        .position(|&byte| may_start_control(byte))
+        .map_or(bytes.len(), |index| start + index)
+}
+
 /// A title being rendered: valid UTF-8, no control characters, at most `limit` bytes.
 #[derive(Debug)]
 pub struct TitleBuf {
@@ -82,10 +130,7 @@ impl TitleBuf {
     pub fn push_str(&mut self, text: &str) {
         let mut rest = text;
         while !rest.is_empty() && !self.full {
-            let clean = rest
-                .bytes()
-                .position(may_start_control)
-                .unwrap_or(rest.len());
+            let clean = clean_prefix_len(rest.as_bytes());
             // A stop byte is ASCII or a lead byte, so `clean` is a character boundary.
             self.push_clean(&rest[..clean]);
             if self.full {
@@ -162,6 +207,33 @@ mod tests {
         assert_eq!(cut("☃☃", 5), "☃");
         assert_eq!(cut("☃☃", 6), "☃☃");
         assert_eq!(cut("abc", 0), "");
+    }
+
+    #[test]
+    fn clean_prefix_matches_bytewise_scan() {
+        // Every byte value at every position of runs up to 20 bytes long, so that whole
+        // words, overlapping tails and short runs see each value, between clean bytes
+        // of either kind.
+        for filler in [b'a', 0xe2] {
+            assert_eq!(clean_prefix_len(&[filler; 20]), 20);
+            for len in 1..=20 {
+                for position in 0..len {
+                    for value in 0..=255u8 {
+                        let mut bytes = vec![filler; len];
+                        bytes[position] = value;
+                        let expected = bytes
+                            .iter()
+                            .position(|&b| may_start_control(b))
+                            .unwrap_or(len);
+                        assert_eq!(
+                            clean_prefix_len(&bytes),
+                            expected,
+                            "byte {value:#04x} at {position} of {len} among {filler:#04x}"
+                        );
+                    }
+                }
+            }
+        }
     }
 
     #[test]

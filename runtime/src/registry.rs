@@ -3,6 +3,11 @@
 //! Frames live in a slab so that a guard can remove its own frame in any order. Each
 //! frame keeps its string buffers when it is freed, so once the slab has grown to the
 //! deepest nesting a program uses, pushing a frame allocates nothing.
+//!
+//! A title frame also stores its template parsed into segments, so that each render
+//! reads the segments instead of parsing the template again.
+
+use crate::template::{segments, Segment, Segments};
 
 /// Identifies one pushed frame; stale after the frame is removed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,6 +37,103 @@ struct Frame {
     text: String,
     /// The `comm` a title frame asks for; empty when it asks for none.
     comm: String,
+    /// The segments of a title frame's template, as byte ranges of `text`.
+    pieces: Vec<Piece>,
+    /// True when `pieces` contains the segments of `text`.
+    parsed: bool,
+}
+
+/// Byte offsets `start..end` into a frame's text.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    start: usize,
+    end: usize,
+}
+
+impl Span {
+    /// Returns the offsets of `part` within `whole`, or `None` if `part` does not lie
+    /// inside `whole`.
+    fn of(whole: &str, part: &str) -> Option<Span> {
+        let start = (part.as_ptr() as usize).checked_sub(whole.as_ptr() as usize)?;
+        let end = start + part.len();
+        (end <= whole.len()).then_some(Span { start, end })
+    }
+
+    fn get(self, text: &str) -> &str {
+        text.get(self.start..self.end).unwrap_or("")
+    }
+}
+
+/// A template segment stored as offsets into the frame's text.
+#[derive(Debug, Clone, Copy)]
+enum Piece {
+    Literal(Span),
+    Slot { name: Span, default: Option<Span> },
+}
+
+impl Piece {
+    fn of(template: &str, segment: Segment<'_>) -> Option<Piece> {
+        Some(match segment {
+            Segment::Literal(text) => Piece::Literal(Span::of(template, text)?),
+            Segment::Slot { name, default } => Piece::Slot {
+                name: Span::of(template, name)?,
+                default: match default {
+                    Some(default) => Some(Span::of(template, default)?),
+                    None => None,
+                },
+            },
+        })
+    }
+
+    fn segment(self, template: &str) -> Segment<'_> {
+        match self {
+            Piece::Literal(span) => Segment::Literal(span.get(template)),
+            Piece::Slot { name, default } => Segment::Slot {
+                name: name.get(template),
+                default: default.map(|default| default.get(template)),
+            },
+        }
+    }
+}
+
+/// Parses `template` into `pieces`; returns false if a segment could not be stored as
+/// offsets, in which case the template must be parsed at each render.
+fn parse_pieces(template: &str, pieces: &mut Vec<Piece>) -> bool {
+    pieces.clear();
+    for segment in segments(template) {
+        match Piece::of(template, segment) {
+            Some(piece) => pieces.push(piece),
+            None => return false,
+        }
+    }
+    true
+}
+
+/// The segments of a title frame's template, read from the stored pieces or, failing
+/// those, parsed from the text.
+#[derive(Debug, Clone)]
+pub struct TemplateSegments<'a>(SegmentSource<'a>);
+
+#[derive(Debug, Clone)]
+enum SegmentSource<'a> {
+    Stored {
+        template: &'a str,
+        pieces: std::slice::Iter<'a, Piece>,
+    },
+    Parsed(Segments<'a>),
+}
+
+impl<'a> Iterator for TemplateSegments<'a> {
+    type Item = Segment<'a>;
+
+    fn next(&mut self) -> Option<Segment<'a>> {
+        match &mut self.0 {
+            SegmentSource::Stored { template, pieces } => {
+                pieces.next().map(|piece| piece.segment(template))
+            }
+            SegmentSource::Parsed(segments) => segments.next(),
+        }
+    }
 }
 
 /// All live frames and the base title beneath them.
@@ -67,9 +169,10 @@ impl Registry {
     /// Pushes a title frame holding `template`, which the caller has validated.
     pub fn push_title(&mut self, template: &str, comm: Option<&str>, owner: u64) -> FrameId {
         let id = self.push(Kind::Title, "", template, owner);
-        let stored = &mut self.frames[id.index as usize].comm;
-        stored.clear();
-        stored.push_str(comm.unwrap_or(""));
+        let frame = &mut self.frames[id.index as usize];
+        frame.comm.clear();
+        frame.comm.push_str(comm.unwrap_or(""));
+        frame.parsed = parse_pieces(&frame.text, &mut frame.pieces);
         id
     }
 
@@ -94,6 +197,8 @@ impl Registry {
                     name: String::new(),
                     text: String::new(),
                     comm: String::new(),
+                    pieces: Vec::new(),
+                    parsed: false,
                 });
                 // Room for every frame on the free list, so that removing frames never
                 // allocates, even in a child process right after `fork`.
@@ -171,6 +276,21 @@ impl Registry {
             .map(|frame| frame.text.as_str())
     }
 
+    /// Returns the segments of the template of the most recently pushed live title
+    /// frame.
+    pub fn top_title_segments(&self) -> Option<TemplateSegments<'_>> {
+        self.latest(Kind::Title, "").map(|frame| {
+            TemplateSegments(if frame.parsed {
+                SegmentSource::Stored {
+                    template: &frame.text,
+                    pieces: frame.pieces.iter(),
+                }
+            } else {
+                SegmentSource::Parsed(segments(&frame.text))
+            })
+        })
+    }
+
     /// Returns the `comm` asked for by the most recently pushed live title frame that
     /// asks for one.
     pub fn top_comm(&self) -> Option<&str> {
@@ -237,6 +357,28 @@ mod tests {
         assert!(!registry.remove(first));
         assert_eq!(registry.top_title(), Some("again"));
         assert!(registry.remove(reused));
+    }
+
+    #[test]
+    fn stored_segments_match_parsed() {
+        let mut registry = Registry::new();
+        for template in [
+            "",
+            "ERP: supervisor",
+            "ERP: import <stage:starting> <step>",
+            "a << b <x:> <<<y>",
+            "<only>",
+        ] {
+            let frame = registry.push_title(template, None, 1);
+            assert!(registry.frames[frame.index as usize].parsed, "{template:?}");
+            let stored: Vec<_> = registry
+                .top_title_segments()
+                .expect("a title frame is live")
+                .collect();
+            let parsed: Vec<_> = segments(template).collect();
+            assert_eq!(stored, parsed, "{template:?}");
+            assert!(registry.remove(frame));
+        }
     }
 
     #[test]

@@ -6,21 +6,21 @@
 //! title frame the base title shows, and with no base the original command line.
 
 use crate::registry::Registry;
-use crate::template::{segments, Segment};
+use crate::template::Segment;
 use crate::text::TitleBuf;
 
 /// Renders the title of `registry` into `out`; `original` is the command line.
 pub fn render(registry: &Registry, original: &str, out: &mut TitleBuf) {
-    match (registry.top_title(), registry.base()) {
-        (Some(template), _) => render_template(template, |name| registry.slot(name), out),
+    match (registry.top_title_segments(), registry.base()) {
+        (Some(segments), _) => render_segments(segments, |name| registry.slot(name), out),
         (None, Some(base)) => out.push_str(base),
         (None, None) => out.push_str(original),
     }
 }
 
-/// Renders `template` with slot values from `lookup`.
-pub fn render_template<'a>(
-    template: &'a str,
+/// Renders the segments of a template with slot values from `lookup`.
+pub fn render_segments<'a>(
+    segments: impl IntoIterator<Item = Segment<'a>>,
     lookup: impl Fn(&str) -> Option<&'a str>,
     out: &mut TitleBuf,
 ) {
@@ -29,7 +29,7 @@ pub fn render_template<'a>(
     // True if spaces were dropped while collapsing, so one belongs before the next word.
     let mut gap = false;
 
-    for segment in segments(template) {
+    for segment in segments {
         let text = match segment {
             Segment::Literal(text) => text,
             Segment::Slot { name, default } => {
@@ -65,12 +65,13 @@ pub fn render_template<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::template::segments;
 
     fn show(template: &str, slots: &[(&'static str, &'static str)]) -> String {
         let mut out = TitleBuf::new(256);
         out.reset(256);
-        render_template(
-            template,
+        render_segments(
+            segments(template),
             |name| {
                 slots
                     .iter()

@@ -119,7 +119,9 @@ impl<'a> Iterator for Segments<'a> {
         match rest.find('<') {
             Some(0) if rest.as_bytes().get(1) == Some(&b'<') => {
                 self.offset += 2;
-                Some(Segment::Literal("<"))
+                // The first `<` of the pair, borrowed from the template like every other
+                // segment, so that callers can store segments as offsets.
+                Some(Segment::Literal(&rest[..1]))
             }
             Some(0) => self.parse_slot(self.offset),
             Some(literal_len) => {

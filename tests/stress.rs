@@ -12,7 +12,7 @@ const THREADS: u64 = 8;
 const OPERATIONS: u64 = 100_000;
 const BASE: &str = "stress test run: base";
 /// Most guards a thread or the shared pool holds at once, like a deep call stack.
-const MAX_HELD: usize = 16;
+const MAX_HELD: usize = 4;
 
 /// A xorshift generator: enough randomness for ordering, and reproducible per seed.
 struct Random(u64);

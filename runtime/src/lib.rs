@@ -190,7 +190,7 @@ impl Options {
 /// # Ok::<(), proc_title::Error>(())
 /// ```
 pub fn set(title: &str) -> Result<(), Error> {
-    if let Some(position) = title.find('\0') {
+    if let Some(position) = text::find_nul(title) {
         return Err(Error::Nul { position });
     }
     let mut state = state::lock();

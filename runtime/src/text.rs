@@ -26,27 +26,36 @@ fn may_start_control(byte: u8) -> bool {
     byte < 0x20 || byte == 0x7f || byte == 0xc2
 }
 
-/// Returns the index of the first byte of `bytes` that may start a control character,
-/// or the length of `bytes` if none does.
+const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+const HIGH_BITS: u64 = u64::from_ne_bytes([0x80; 8]);
+
+// The classic "has a zero byte" test, `(x - 0x01..) & !x & 0x80..`, is exact about
+// whether a byte of a word matches, though not about which one, and so is its variant
+// for "has a byte below N" with N up to 0x80.
+
+/// Returns true if any byte of `word` equals `byte`.
+fn word_has_byte(word: u64, byte: u8) -> bool {
+    let diff = word ^ (ONES * byte as u64);
+    diff.wrapping_sub(ONES) & !diff & HIGH_BITS != 0
+}
+
+/// Returns true if any byte of `word` may start a control character.
+fn word_may_have_control(word: u64) -> bool {
+    let below_space = word.wrapping_sub(ONES * 0x20) & !word & HIGH_BITS != 0;
+    below_space || word_has_byte(word, 0x7f) || word_has_byte(word, 0xc2)
+}
+
+/// Returns the index of the first byte of `bytes` that passes `byte_matches`, or the
+/// length of `bytes` if none does. `word_may_match` must return true for every 8-byte
+/// word that contains such a byte.
 ///
-/// Titles are short and mostly clean, so whole 8-byte words are checked first with bit
-/// arithmetic, and only the word that contains a match is searched byte by byte.
-fn clean_prefix_len(bytes: &[u8]) -> usize {
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGH_BITS: u64 = u64::from_ne_bytes([0x80; 8]);
-
-    // The classic "has a zero byte" test, `(x - 0x01..) & !x & 0x80..`, is exact about
-    // whether a byte matches, though not about which one, and so is its variant for
-    // "has a byte below N" with N up to 0x80.
-    fn has_byte(word: u64, byte: u8) -> bool {
-        let diff = word ^ (ONES * byte as u64);
-        diff.wrapping_sub(ONES) & !diff & HIGH_BITS != 0
-    }
-    fn may_have_control(word: u64) -> bool {
-        let below_space = word.wrapping_sub(ONES * 0x20) & !word & HIGH_BITS != 0;
-        below_space || has_byte(word, 0x7f) || has_byte(word, 0xc2)
-    }
-
+/// Titles are short, and a match is rare, so whole words are checked first with bit
+/// arithmetic, and only the word that may contain a match is searched byte by byte.
+fn find_byte(
+    bytes: &[u8],
+    word_may_match: impl Fn(u64) -> bool,
+    byte_matches: impl Fn(u8) -> bool,
+) -> usize {
     let word_at = |start: usize| {
         let chunk = bytes.get(start..start + 8)?;
         <[u8; 8]>::try_from(chunk).ok().map(u64::from_ne_bytes)
@@ -54,14 +63,14 @@ fn clean_prefix_len(bytes: &[u8]) -> usize {
     let mut start = 0;
     loop {
         match word_at(start) {
-            Some(word) if may_have_control(word) => break,
+            Some(word) if word_may_match(word) => break,
             Some(_) => start += 8,
             None => {
                 // The tail, shorter than a word, is checked as the last 8 bytes, which
-                // overlap the clean words before it.
-                let tail_is_clean = start >= 8
-                    && word_at(bytes.len() - 8).is_some_and(|last| !may_have_control(last));
-                if tail_is_clean {
+                // overlap the words before it that did not match.
+                let tail_has_no_match = start >= 8
+                    && word_at(bytes.len() - 8).is_some_and(|last| !word_may_match(last));
+                if tail_has_no_match {
                     return bytes.len();
                 }
                 break;
@@ -70,8 +79,24 @@ fn clean_prefix_len(bytes: &[u8]) -> usize {
     }
     bytes[start..]
         .iter()
-        .position(|&byte| may_start_control(byte))
+        .position(|&byte| byte_matches(byte))
         .map_or(bytes.len(), |index| start + index)
+}
+
+/// Returns the index of the first byte of `bytes` that may start a control character,
+/// or the length of `bytes` if none does.
+fn clean_prefix_len(bytes: &[u8]) -> usize {
+    find_byte(bytes, word_may_have_control, may_start_control)
+}
+
+/// Returns the byte offset of the first NUL in `text`, if any.
+pub fn find_nul(text: &str) -> Option<usize> {
+    let index = find_byte(
+        text.as_bytes(),
+        |word| word_has_byte(word, 0),
+        |byte| byte == 0,
+    );
+    (index < text.len()).then_some(index)
 }
 
 /// A title being rendered: valid UTF-8, no control characters, at most `limit` bytes.
@@ -232,6 +257,25 @@ mod tests {
                         );
                     }
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn find_nul_matches_bytewise_scan() {
+        for len in 0..=20 {
+            let clean = "a".repeat(len);
+            assert_eq!(find_nul(&clean), None, "no NUL in {len} bytes");
+            for position in 0..len {
+                let mut bytes = clean.clone().into_bytes();
+                bytes[position] = 0;
+                bytes[len - 1] = 0;
+                let text = String::from_utf8(bytes).expect("ASCII");
+                assert_eq!(
+                    find_nul(&text),
+                    Some(position),
+                    "NUL at {position} of {len}"
+                );
             }
         }
     }

@@ -59,6 +59,8 @@ fn update_round(round: usize) {
     let _stage = proc_title::stage_fmt(format_args!("step {}/{}", round % 10, 10));
     let _step = proc_title::slot("step", TITLES[round % TITLES.len()]);
     let _ = proc_title::thread::set(TITLES[round % TITLES.len()]);
+    let _macro_title = proc_title::proctitle!("ERP: export {} <row>", TITLES[round % 3]);
+    let _macro_row = proc_title::proctitle!(row = "row {}/{}", round % 10, 10);
 }
 
 #[test]

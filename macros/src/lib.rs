@@ -4,8 +4,8 @@
 //! Use them through the `proc-title` crate, which re-exports them; the generated code
 //! refers to `::proc_title`.
 //!
-//! The input goes through three steps: [`parse`] reads the macro input, [`check`]
-//! validates the title format and resolves its placeholders, and [`expand`] generates
+//! The input goes through three steps: `parse` reads the macro input, `check`
+//! validates the title format and resolves its placeholders, and `expand` generates
 //! the code.
 
 use proc_macro::TokenStream;

@@ -1,13 +1,4 @@
-//! Title updates against the floor (formatting and copying the same bytes) and against
-//! the alternatives: a raw `prctl(PR_SET_NAME)` and the `proctitle` crate.
-//!
-//! Each criterion group is one comparison, so its ratios come from one run. Every
-//! title is 30 bytes. `main` starts the backend before criterion runs, while the process
-//! still has a single thread, so the moved backend is used where the kernel allows it.
-//!
-//! ```text
-//! cargo bench --bench updates
-//! ```
+//! The benchmarks themselves; see `main.rs` for what they measure.
 
 use std::fmt::{self, Write};
 use std::hint::black_box;
@@ -310,7 +301,7 @@ fn bench_thread_set(c: &mut Criterion) {
     group.finish();
 }
 
-fn main() {
+pub fn main() {
     // Criterion may start threads, and the moved backend only starts while the process
     // has one, so the backend starts before criterion does anything.
     let started = proc_title::init();

@@ -115,7 +115,7 @@ impl Options {
     }
 
     /// Forces `backend` instead of trying each in turn. A forced backend that cannot
-    /// start leaves the process name-only, and [`set`] says why. The environment
+    /// start leaves the process name-only, and [`set`] returns the reason. The environment
     /// variable `PROC_TITLE_BACKEND` (`moved`, `in-place`, `setproctitle` or `none`)
     /// overrides this.
     pub fn backend(mut self, backend: Backend) -> Self {
@@ -280,7 +280,7 @@ pub fn backend() -> Backend {
 /// Starts the backend now instead of at the first title change.
 ///
 /// Call it early in `main`, before starting threads: the moved backend needs a single
-/// thread. With the moved backend, `/proc/PID/cmdline` from then on holds the original
+/// thread. With the moved backend, `/proc/PID/cmdline` from then on contains the original
 /// arguments joined by spaces as one string, so `ps` shows the same text.
 ///
 /// # Errors

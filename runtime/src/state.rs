@@ -18,7 +18,7 @@ pub struct State {
     /// The original command line, sanitized; computed on first use.
     original: Option<String>,
     rendered: TitleBuf,
-    /// What the command line shows now.
+    /// The title the command line shows now.
     shown: String,
     original_comm: Option<CommName>,
     shown_comm: Option<CommName>,
@@ -162,7 +162,7 @@ impl State {
         status
     }
 
-    /// Returns the `comm` the policy asks for now, if any.
+    /// Returns the `comm` the policy requests now, if any.
     fn wanted_comm(&self) -> Option<CommName> {
         match &self.comm {
             Comm::Keep => self.original_comm,

@@ -9,7 +9,7 @@ use std::marker::PhantomData;
 use crate::sys::{self, CommName};
 use crate::Error;
 
-/// Longest thread name the platform keeps, in bytes.
+/// Maximum length of a thread name on this platform, in bytes.
 pub const MAX_LEN: usize = sys::COMM_MAX_LEN;
 
 /// Returns `name` with control characters replaced by `?`, cut to `MAX_LEN` bytes at a

@@ -29,7 +29,7 @@ fn page_size() -> usize {
     usize::try_from(size).unwrap_or(4096).max(64)
 }
 
-/// Longest title the name-only backend keeps in-process, as long as the moved area's.
+/// Maximum title length the name-only backend keeps in-process, the moved area's.
 fn in_process_capacity() -> usize {
     page_size() - 1
 }

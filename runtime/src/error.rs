@@ -5,6 +5,19 @@ use std::fmt;
 use crate::Backend;
 
 /// What failed in a title operation.
+///
+/// # Examples
+/// ```
+/// # use proc_title_runtime as proc_title;
+/// use proc_title::Error;
+///
+/// let error = proc_title::set("ERP: a\0b").unwrap_err();
+/// assert_eq!(error, Error::Nul { position: 6 });
+/// assert_eq!(
+///     error.to_string(),
+///     "title contains a NUL byte at byte 6; nothing was changed"
+/// );
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Error {

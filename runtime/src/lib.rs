@@ -33,6 +33,15 @@ pub use scope::{
 };
 
 /// A way of changing what `ps` shows as the command line.
+///
+/// # Examples
+/// ```
+/// # use proc_title_runtime as proc_title;
+/// use proc_title::Backend;
+///
+/// assert_eq!(Backend::InPlace.to_string(), "in-place");
+/// println!("titles would show through the {} backend", proc_title::backend());
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Backend {
@@ -61,8 +70,18 @@ impl fmt::Display for Backend {
     }
 }
 
-/// What happens to the process's `comm`, the 15-byte name `ps -o comm`, `top`,
+/// The policy for the process's `comm`, the 15-byte name that `ps -o comm`, `top`,
 /// `pgrep` and `killall` match.
+///
+/// # Examples
+/// ```
+/// # use proc_title_runtime as proc_title;
+/// use proc_title::{Comm, Options};
+///
+/// // `pgrep erp-worker` and `killall erp-worker` keep matching whatever the title says.
+/// Options::new().comm(Comm::Fixed("erp-worker".into())).apply()?;
+/// # Ok::<(), proc_title::Error>(())
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Comm {

@@ -8,6 +8,21 @@ use crate::template::{escape_into, validate};
 use crate::Error;
 
 /// One piece of a title template built from parts.
+///
+/// # Examples
+/// ```
+/// # use proc_title_runtime as proc_title;
+/// use proc_title::Part;
+///
+/// let step = 3;
+/// let _title = proc_title::scope_parts(&[
+///     Part::Template("ERP: worker <<"),
+///     Part::Text(format_args!("{step}")),
+///     Part::Template("> <stage:idle>"),
+/// ])?;
+/// assert_eq!(proc_title::get(), "ERP: worker <3> idle");
+/// # Ok::<(), proc_title::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub enum Part<'a> {
     /// Template text: `<name>` and `<name:default>` are slots and `<<` is a `<`.
@@ -20,6 +35,19 @@ pub enum Part<'a> {
 ///
 /// Guards may be dropped in any order and on any thread: each removes exactly its own
 /// frame.
+///
+/// # Examples
+/// ```
+/// # use proc_title_runtime as proc_title;
+/// proc_title::set("ERP: idle")?;
+/// let first = proc_title::scope("ERP: import")?;
+/// let second = proc_title::scope("ERP: export")?;
+/// drop(first);
+/// assert_eq!(proc_title::get(), "ERP: export");
+/// std::thread::spawn(move || drop(second)).join().unwrap();
+/// assert_eq!(proc_title::get(), "ERP: idle");
+/// # Ok::<(), proc_title::Error>(())
+/// ```
 #[must_use = "the title frame is removed as soon as the guard is dropped"]
 #[derive(Debug)]
 pub struct TitleGuard {
@@ -27,6 +55,20 @@ pub struct TitleGuard {
 }
 
 /// Keeps a slot frame alive; dropping it removes the value and restores the slot.
+///
+/// # Examples
+/// ```
+/// # use proc_title_runtime as proc_title;
+/// let _title = proc_title::scope("ERP: import <stage:idle>")?;
+/// let outer = proc_title::stage("reading");
+/// let inner = proc_title::stage("parsing");
+/// assert_eq!(proc_title::get(), "ERP: import parsing");
+/// drop(inner);
+/// assert_eq!(proc_title::get(), "ERP: import reading");
+/// drop(outer);
+/// assert_eq!(proc_title::get(), "ERP: import idle");
+/// # Ok::<(), proc_title::Error>(())
+/// ```
 #[must_use = "the slot value is removed as soon as the guard is dropped"]
 #[derive(Debug)]
 pub struct SlotGuard {

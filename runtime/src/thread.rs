@@ -76,6 +76,24 @@ pub fn get() -> String {
 /// Restores the calling thread's previous name when dropped.
 ///
 /// Not `Send`: a thread name belongs to the thread that set it.
+///
+/// # Examples
+/// ```
+/// # use proc_title_runtime as proc_title;
+/// std::thread::Builder::new()
+///     .name("pool-7".into())
+///     .spawn(|| {
+///         let guard = proc_title::thread::scope("erp-flush")?;
+///         assert_eq!(proc_title::thread::get(), "erp-flush");
+///         drop(guard);
+///         assert_eq!(proc_title::thread::get(), "pool-7");
+///         Ok::<(), proc_title::Error>(())
+///     })
+///     .unwrap()
+///     .join()
+///     .unwrap()?;
+/// # Ok::<(), proc_title::Error>(())
+/// ```
 #[must_use = "the thread name is restored as soon as the guard is dropped"]
 #[derive(Debug)]
 pub struct ThreadGuard {

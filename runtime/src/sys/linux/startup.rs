@@ -6,7 +6,7 @@
 //! kernel's layout. The constructor only records the tables and the thread count; it
 //! writes nothing, so starting the runtime changes nothing that `ps` or `/proc` shows.
 
-use std::ffi::{c_char, c_int};
+use std::ffi::c_char;
 use std::ptr;
 use std::sync::atomic::{AtomicPtr, AtomicU64, AtomicUsize, Ordering};
 
@@ -42,10 +42,10 @@ pub fn get() -> Startup {
 #[cfg(all(target_env = "gnu", not(miri)))]
 #[used]
 #[link_section = ".init_array"]
-static CAPTURE: extern "C" fn(c_int, *mut *mut c_char, *mut *mut c_char) = capture;
+static CAPTURE: extern "C" fn(std::ffi::c_int, *mut *mut c_char, *mut *mut c_char) = capture;
 
 #[cfg(target_env = "gnu")]
-extern "C" fn capture(argc: c_int, argv: *mut *mut c_char, envp: *mut *mut c_char) {
+extern "C" fn capture(argc: std::ffi::c_int, argv: *mut *mut c_char, envp: *mut *mut c_char) {
     if argv.is_null() {
         return;
     }

@@ -27,8 +27,6 @@ struct Frame {
     kind: Kind,
     live: bool,
     generation: u32,
-    /// Push order; the live frame with the highest sequence number wins.
-    sequence: u64,
     /// The thread that pushed the frame, as the caller identifies threads.
     owner: u64,
     /// The slot name of a slot frame.
@@ -141,7 +139,9 @@ impl<'a> Iterator for TemplateSegments<'a> {
 pub struct Registry {
     frames: Vec<Frame>,
     free: Vec<u32>,
-    next_sequence: u64,
+    /// Indices of the live frames in push order, so lookups walk back from the latest
+    /// frame and never visit freed slots.
+    order: Vec<u32>,
     live: usize,
     base: String,
     has_base: bool,
@@ -159,7 +159,7 @@ impl Registry {
         Registry {
             frames: Vec::new(),
             free: Vec::new(),
-            next_sequence: 0,
+            order: Vec::new(),
             live: 0,
             base: String::new(),
             has_base: false,
@@ -182,8 +182,6 @@ impl Registry {
     }
 
     fn push(&mut self, kind: Kind, name: &str, text: &str, owner: u64) -> FrameId {
-        let sequence = self.next_sequence;
-        self.next_sequence += 1;
         self.live += 1;
         let index = match self.free.pop() {
             Some(index) => index,
@@ -192,7 +190,6 @@ impl Registry {
                     kind,
                     live: false,
                     generation: 0,
-                    sequence,
                     owner,
                     name: String::new(),
                     text: String::new(),
@@ -200,9 +197,11 @@ impl Registry {
                     pieces: Vec::new(),
                     parsed: false,
                 });
-                // Room for every frame on the free list, so that removing frames never
-                // allocates, even in a child process right after `fork`.
+                // Room for every frame on the free list and in the order, so that
+                // pushing a reused frame or removing one never allocates, even in a
+                // child process right after `fork`.
                 self.free.reserve(self.frames.len() - self.free.len());
+                self.order.reserve(self.frames.len() - self.order.len());
                 // More than u32::MAX frames alive at once cannot fit in memory anyway.
                 (self.frames.len() - 1) as u32
             }
@@ -210,16 +209,14 @@ impl Registry {
         let frame = &mut self.frames[index as usize];
         frame.kind = kind;
         frame.live = true;
-        frame.sequence = sequence;
         frame.owner = owner;
         frame.name.clear();
         frame.name.push_str(name);
         frame.text.clear();
         frame.text.push_str(text);
-        FrameId {
-            index,
-            generation: frame.generation,
-        }
+        let generation = frame.generation;
+        self.order.push(index);
+        FrameId { index, generation }
     }
 
     /// Removes the frame `id`; returns false if it was already removed.
@@ -234,6 +231,10 @@ impl Registry {
         frame.generation = frame.generation.wrapping_add(1);
         self.live -= 1;
         self.free.push(id.index);
+        // Guards usually drop in reverse push order, so the search from the end is short.
+        if let Some(position) = self.order.iter().rposition(|&index| index == id.index) {
+            self.order.remove(position);
+        }
         true
     }
 
@@ -263,11 +264,17 @@ impl Registry {
         self.live
     }
 
-    fn latest(&self, kind: Kind, name: &str) -> Option<&Frame> {
-        self.frames
+    /// Returns the live frames, the most recently pushed first.
+    fn newest_first(&self) -> impl Iterator<Item = &Frame> {
+        self.order
             .iter()
-            .filter(|frame| frame.live && frame.kind == kind && frame.name == name)
-            .max_by_key(|frame| frame.sequence)
+            .rev()
+            .map(|&index| &self.frames[index as usize])
+    }
+
+    fn latest(&self, kind: Kind, name: &str) -> Option<&Frame> {
+        self.newest_first()
+            .find(|frame| frame.kind == kind && frame.name == name)
     }
 
     /// Returns the template of the most recently pushed live title frame.
@@ -294,13 +301,9 @@ impl Registry {
     /// Returns the `comm` asked for by the most recently pushed live title frame that
     /// asks for one.
     pub fn top_comm(&self) -> Option<&str> {
-        self.frames
-            .iter()
-            .filter(|frame| frame.live && frame.kind == Kind::Title)
-            .filter(|frame| !frame.comm.is_empty())
-            .map(|frame| (frame.sequence, frame.comm.as_str()))
-            .max_by_key(|(sequence, _)| *sequence)
-            .map(|(_, comm)| comm)
+        self.newest_first()
+            .find(|frame| frame.kind == Kind::Title && !frame.comm.is_empty())
+            .map(|frame| frame.comm.as_str())
     }
 
     /// Returns the value of the most recently pushed live slot frame for `name`.

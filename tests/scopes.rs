@@ -308,3 +308,28 @@ fn worker_command_shows_title_first() {
     );
     assert_eq!(program, std::env::current_exe().unwrap());
 }
+
+/// In a forked child the calling thread is the main thread, whose name is the
+/// process's `comm`: a thread scope that ends after a title change must not bring back
+/// the name from before that change.
+#[test]
+fn comm_follows_title_after_thread_scope() {
+    let _lock = serialize();
+    // SAFETY: the child only changes its title and name, reads /proc and calls `_exit`.
+    let pid = unsafe { libc::fork() };
+    assert!(pid >= 0, "fork failed");
+    if pid == 0 {
+        proc_title::set("first title").unwrap();
+        let name = proc_title::thread::scope("tmp-name").unwrap();
+        proc_title::set("second title").unwrap();
+        drop(name);
+        let shown = read_comm("/proc/self/comm") == "second title";
+        // SAFETY: `_exit` ends the forked child at once.
+        unsafe { libc::_exit(if shown { 0 } else { 1 }) }
+    }
+    let mut status = 0;
+    // SAFETY: waiting for our own child with a valid status pointer.
+    unsafe { libc::waitpid(pid, &mut status, 0) };
+    assert!(libc::WIFEXITED(status));
+    assert_eq!(libc::WEXITSTATUS(status), 0);
+}

@@ -191,6 +191,12 @@ impl State {
         }
     }
 
+    /// Notes that a thread renamed itself, which may have changed the process's
+    /// `comm` behind the runtime's back, so the next update writes it again.
+    pub fn forget_comm(&mut self) {
+        self.shown_comm = None;
+    }
+
     /// Applies a changed `comm` policy at once if the backend has started.
     pub fn refresh_comm(&mut self) {
         if self.active.is_some() {

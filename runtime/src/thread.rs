@@ -53,6 +53,8 @@ fn sanitized(name: &str) -> Result<CommName, Error> {
 pub fn set(name: &str) -> Result<(), Error> {
     let name = sanitized(name)?;
     sys::set_current_thread(&name);
+    // On the main thread this is the process's `comm` too.
+    crate::state::lock().forget_comm();
     Ok(())
 }
 
@@ -135,5 +137,10 @@ pub fn scope(name: &str) -> Result<ThreadGuard, Error> {
 impl Drop for ThreadGuard {
     fn drop(&mut self) {
         sys::set_current_thread(&self.previous);
+        // On the main thread the restored name may predate a later title, so the
+        // process's `comm` is written again from the current title.
+        let mut state = crate::state::lock();
+        state.forget_comm();
+        state.refresh_comm();
     }
 }

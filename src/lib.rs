@@ -249,7 +249,8 @@
 //! }
 //! ```
 //!
-//! The environment variable `PROC_TITLE_BACKEND` (`moved`, `in-place` or `none`)
+//! The environment variable `PROC_TITLE_BACKEND` (`moved`, `in-place`, `setproctitle`
+//! or `none`)
 //! overrides the backend a program chooses, for example
 //! `PROC_TITLE_BACKEND=none cargo run --example erp`.
 //!

@@ -71,12 +71,22 @@ fn title() -> impl Strategy<Value = String> {
     ]
 }
 
-/// Returns `title` as the runtime shows it: control characters as `?`, cut at a
+/// Returns true for the characters the runtime shows as `?`: control characters, and
+/// the invisible formatting characters that could hide or reorder a title.
+fn is_replaced(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}'
+        )
+}
+
+/// Returns `title` as the runtime shows it: replaced characters as `?`, cut at a
 /// character boundary to at most `capacity` bytes.
 fn expected_title(title: &str, capacity: usize) -> String {
     let mut shown = String::new();
     for c in title.chars() {
-        let c = if c.is_control() { '?' } else { c };
+        let c = if is_replaced(c) { '?' } else { c };
         if shown.len() + c.len_utf8() > capacity {
             break;
         }

@@ -333,3 +333,11 @@ fn comm_follows_title_after_thread_scope() {
     assert!(libc::WIFEXITED(status));
     assert_eq!(libc::WEXITSTATUS(status), 0);
 }
+
+#[test]
+fn bidi_override_in_value_is_replaced() {
+    let _lock = serialize();
+    let _title = proc_title::scope("ERP: import <stage>").unwrap();
+    let _stage = proc_title::stage("invoice\u{202e}fdp.exe");
+    assert_eq!(proc_title::get(), "ERP: import invoice?fdp.exe");
+}

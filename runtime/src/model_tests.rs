@@ -45,6 +45,7 @@ fn text() -> impl Strategy<Value = String> {
             Just('☃'),
             Just('\n'),
             Just('\u{85}'),
+            Just('\u{202e}'),
         ],
         0..6,
     )
@@ -103,7 +104,7 @@ const MARKER: char = '\u{0}';
 
 fn sanitize(text: &str) -> String {
     text.chars()
-        .map(|c| if c.is_control() { '?' } else { c })
+        .map(|c| if crate::text::is_replaced(c) { '?' } else { c })
         .collect()
 }
 

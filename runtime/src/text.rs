@@ -20,10 +20,23 @@ pub fn cut(s: &str, max: usize) -> &str {
     &s[..floor_char_boundary(s, max)]
 }
 
-/// Returns true for a byte that may start a control character: the C0 range, DEL, and
-/// the lead byte 0xC2 of the C1 range U+0080 to U+009F.
+/// Returns true for a character a title shows as `?`: a control character, or an
+/// invisible formatting character (zero-width characters, line and paragraph
+/// separators, bidirectional overrides and isolates, the byte order mark) that could
+/// hide or reorder what an operator reads.
+pub fn is_replaced(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}'
+        )
+}
+
+/// Returns true for a byte that may start a character that [`is_replaced`] matches: the
+/// C0 range, DEL, the lead byte 0xC2 of the C1 range U+0080 to U+009F, and the lead
+/// bytes 0xE2 and 0xEF of U+2000 to U+2FFF and U+F000 to U+FFFF.
 fn may_start_control(byte: u8) -> bool {
-    byte < 0x20 || byte == 0x7f || byte == 0xc2
+    byte < 0x20 || byte == 0x7f || byte == 0xc2 || byte == 0xe2 || byte == 0xef
 }
 
 const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
@@ -42,7 +55,11 @@ fn word_has_byte(word: u64, byte: u8) -> bool {
 /// Returns true if any byte of `word` may start a control character.
 fn word_may_have_control(word: u64) -> bool {
     let below_space = word.wrapping_sub(ONES * 0x20) & !word & HIGH_BITS != 0;
-    below_space || word_has_byte(word, 0x7f) || word_has_byte(word, 0xc2)
+    below_space
+        || word_has_byte(word, 0x7f)
+        || word_has_byte(word, 0xc2)
+        || word_has_byte(word, 0xe2)
+        || word_has_byte(word, 0xef)
 }
 
 /// Returns the index of the first byte of `bytes` that passes `byte_matches`, or the
@@ -167,7 +184,7 @@ impl TitleBuf {
             let Some(c) = rest.chars().next() else {
                 break;
             };
-            if c.is_control() {
+            if is_replaced(c) {
                 self.push_clean("?");
             } else {
                 let mut encoded = [0u8; 4];
@@ -239,7 +256,7 @@ mod tests {
         // Every byte value at every position of runs up to 20 bytes long, so that whole
         // words, overlapping tails and short runs see each value, between clean bytes
         // of either kind.
-        for filler in [b'a', 0xe2] {
+        for filler in [b'a', 0xe3] {
             assert_eq!(clean_prefix_len(&[filler; 20]), 20);
             for len in 1..=20 {
                 for position in 0..len {
@@ -288,6 +305,22 @@ mod tests {
     #[test]
     fn c1_controls_become_question_marks() {
         assert_eq!(render(64, "a\u{85}b\u{9b}c"), "a?b?c");
+    }
+
+    #[test]
+    fn invisible_formatting_becomes_question_marks() {
+        assert_eq!(
+            render(64, "a\u{202e}b\u{200b}c\u{2028}d\u{feff}e\u{2066}f"),
+            "a?b?c?d?e?f"
+        );
+    }
+
+    #[test]
+    fn visible_characters_near_formatting_are_kept() {
+        assert_eq!(
+            render(64, "€ ☃ \u{2014} \u{ff21} \u{2070}"),
+            "€ ☃ \u{2014} \u{ff21} \u{2070}"
+        );
     }
 
     #[test]

@@ -21,7 +21,7 @@ fn sanitized(name: &str) -> Result<CommName, Error> {
     let mut buffer = [0u8; MAX_LEN];
     let mut len = 0;
     for c in name.chars() {
-        let c = if c.is_control() { '?' } else { c };
+        let c = if crate::text::is_replaced(c) { '?' } else { c };
         if len + c.len_utf8() > MAX_LEN {
             break;
         }

@@ -216,7 +216,8 @@
 //!   follow the title, and [`set`] returns [`Error::CommandLineUnchanged`].
 //!
 //! [`backend`] returns the backend in use. A title longer than [`capacity`] bytes is cut
-//! at a character boundary, and control characters show as `?`:
+//! at a character boundary, and control characters and invisible formatting characters
+//! show as `?`:
 //!
 //! ```
 //! let _ = proc_title::set("ERP:\tworker");

@@ -191,7 +191,8 @@ impl Options {
 
 /// Sets the base title, shown while no title frame is alive.
 ///
-/// Control characters show as `?`, and a title longer than [`capacity`] is cut at a
+/// Control characters and invisible formatting characters (bidirectional overrides,
+/// zero-width characters) show as `?`, and a title longer than [`capacity`] is cut at a
 /// character boundary. The first title change starts the backend.
 ///
 /// # Errors

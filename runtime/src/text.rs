@@ -116,7 +116,7 @@ pub fn find_nul(text: &str) -> Option<usize> {
     (index < text.len()).then_some(index)
 }
 
-/// A title being rendered: valid UTF-8, no control characters, at most `limit` bytes.
+/// A title being rendered: valid UTF-8, no replaced characters, at most `limit` bytes.
 #[derive(Debug)]
 pub struct TitleBuf {
     bytes: Vec<u8>,

@@ -1,8 +1,8 @@
 //! Thread names: what `top -H`, `ps -L -o comm` and `/proc/PID/task/TID/comm` show.
 //!
 //! Names are cut to the platform's limit (15 bytes on Linux) at a character boundary,
-//! with control characters replaced by `?`. Naming a thread other than the main thread
-//! never renames the process.
+//! with control and invisible formatting characters replaced by `?`. Naming a thread
+//! other than the main thread never renames the process.
 
 use std::marker::PhantomData;
 
@@ -12,8 +12,9 @@ use crate::Error;
 /// Maximum length of a thread name on this platform, in bytes.
 pub const MAX_LEN: usize = sys::COMM_MAX_LEN;
 
-/// Returns `name` with control characters replaced by `?`, cut to `MAX_LEN` bytes at a
-/// character boundary, built on the stack so that naming a thread never allocates.
+/// Returns `name` with control and formatting characters replaced by `?`, cut to
+/// `MAX_LEN` bytes at a character boundary, built on the stack so that naming a thread
+/// never allocates.
 fn sanitized(name: &str) -> Result<CommName, Error> {
     if let Some(position) = name.bytes().position(|b| b == 0) {
         return Err(Error::Nul { position });

@@ -52,7 +52,7 @@ static GLOBAL: Counting = Counting;
 
 const TITLES: [&str; 3] = ["ERP: import orders", "ERP: import stock", "ERP: idle"];
 
-/// One round of every kind of update, with the values `round` selects.
+/// Runs one round of every kind of update, with the values `round` selects.
 fn update_round(round: usize) {
     let _ = proc_title::set(TITLES[round % TITLES.len()]);
     let _title = proc_title::scope("ERP: import <stage:starting> <step>").expect("valid");

@@ -4,7 +4,7 @@ use std::fmt;
 
 use crate::Backend;
 
-/// What failed in a title operation.
+/// The error of a title operation, naming what failed.
 ///
 /// # Examples
 /// ```
@@ -30,13 +30,13 @@ pub enum Error {
     Template {
         /// Byte offset of the `<` that opens the malformed slot.
         position: usize,
-        /// What is wrong, in a few words.
+        /// The problem, in a few words.
         problem: &'static str,
     },
     /// The active backend cannot change the command line, so `ps -o args` still shows
     /// the original; the in-process title and `comm` did change.
     CommandLineUnchanged {
-        /// Why no argument area can be written.
+        /// The reason no argument area can be written.
         reason: &'static str,
         /// The OS error number behind `reason`, or 0.
         errno: i32,

@@ -78,7 +78,7 @@ impl fmt::Display for Backend {
 /// # use proc_title_runtime as proc_title;
 /// use proc_title::{Comm, Options};
 ///
-/// // `pgrep erp-worker` and `killall erp-worker` keep matching whatever the title says.
+/// // `pgrep erp-worker` and `killall erp-worker` keep matching whatever the title shows.
 /// Options::new().comm(Comm::Fixed("erp-worker".into())).apply()?;
 /// # Ok::<(), proc_title::Error>(())
 /// ```

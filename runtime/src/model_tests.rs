@@ -2,8 +2,8 @@
 //!
 //! The model keeps live frames in push order and renders by building the whole text
 //! first, with a marker for each empty slot, then collapsing each run of spaces and
-//! markers that holds a marker: to nothing at either end, else to one space if the run
-//! holds a space.
+//! markers that contains a marker: to nothing at either end, else to one space if the run
+//! contains a space.
 
 use proptest::prelude::*;
 
@@ -108,7 +108,7 @@ fn sanitize(text: &str) -> String {
         .collect()
 }
 
-/// Collapses each run of spaces and markers that holds a marker.
+/// Collapses each run of spaces and markers that contains a marker.
 fn collapse(raw: &str) -> String {
     let chars: Vec<char> = raw.chars().collect();
     let mut out = String::new();

@@ -33,7 +33,7 @@ struct Frame {
     name: String,
     /// The template of a title frame, or the value of a slot frame.
     text: String,
-    /// The `comm` a title frame asks for; empty when it asks for none.
+    /// The `comm` a title frame requests, or empty when it requests none.
     comm: String,
     /// The segments of a title frame's template, as byte ranges of `text`.
     pieces: Vec<Piece>,
@@ -94,8 +94,8 @@ impl Piece {
     }
 }
 
-/// Parses `template` into `pieces`; returns false if a segment could not be stored as
-/// offsets, in which case the template must be parsed at each render.
+/// Parses `template` into `pieces`. Returns false if a segment could not be stored as
+/// offsets, because then the template must be parsed at each render.
 fn parse_pieces(template: &str, pieces: &mut Vec<Piece>) -> bool {
     pieces.clear();
     for segment in segments(template) {
@@ -298,8 +298,8 @@ impl Registry {
         })
     }
 
-    /// Returns the `comm` asked for by the most recently pushed live title frame that
-    /// asks for one.
+    /// Returns the `comm` requested by the most recently pushed live title frame that
+    /// requests one.
     pub fn top_comm(&self) -> Option<&str> {
         self.newest_first()
             .find(|frame| frame.kind == Kind::Title && !frame.comm.is_empty())

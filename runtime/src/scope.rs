@@ -79,8 +79,8 @@ fn remove(id: Option<FrameId>) {
     if let Some(id) = id {
         let mut state = lock();
         if state.registry.remove(id) {
-            // A name-only backend reports that the command line cannot change; a guard
-            // has nobody to tell, and the in-process title is already right.
+            // A name-only backend reports that the command line cannot change. A guard
+            // has no caller to return that to, and the in-process title is right.
             let _ = state.update();
         }
     }
@@ -177,7 +177,7 @@ pub fn scope_parts(parts: &[Part<'_>]) -> Result<TitleGuard, Error> {
     scope_parts_with_comm(parts, None)
 }
 
-/// Like [`scope_parts`], with a `comm` that the frame asks for while it is the latest.
+/// Like [`scope_parts`], with a `comm` that the frame requests while it is the latest.
 pub(crate) fn scope_parts_with_comm(
     parts: &[Part<'_>],
     comm: Option<&str>,

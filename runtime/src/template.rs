@@ -22,7 +22,7 @@ pub enum Segment<'a> {
 pub struct TemplateError {
     /// Byte offset of the `<` that opens the malformed slot.
     pub position: usize,
-    /// What is wrong, in a few words.
+    /// The problem, in a few words.
     pub problem: &'static str,
 }
 

@@ -20,10 +20,11 @@ pub fn cut(s: &str, max: usize) -> &str {
     &s[..floor_char_boundary(s, max)]
 }
 
-/// Returns true for a character a title shows as `?`: a control character, or an
-/// invisible formatting character (zero-width characters, line and paragraph
-/// separators, bidirectional overrides and isolates, the byte order mark) that could
-/// hide or reorder what an operator reads.
+/// Returns true for a character a title shows as `?`.
+///
+/// These are control characters and the invisible formatting characters that could
+/// hide or reorder what an operator reads: zero-width characters, line and paragraph
+/// separators, bidirectional overrides and isolates, and the byte order mark.
 pub fn is_replaced(c: char) -> bool {
     c.is_control()
         || matches!(
@@ -32,9 +33,10 @@ pub fn is_replaced(c: char) -> bool {
         )
 }
 
-/// Returns true for a byte that may start a character that [`is_replaced`] matches: the
-/// C0 range, DEL, the lead byte 0xC2 of the C1 range U+0080 to U+009F, and the lead
-/// bytes 0xE2 and 0xEF of U+2000 to U+2FFF and U+F000 to U+FFFF.
+/// Returns true for a byte that may start a character that [`is_replaced`] matches.
+///
+/// These are the C0 range, DEL, the lead byte 0xC2 of the C1 range U+0080 to U+009F,
+/// and the lead bytes 0xE2 and 0xEF of U+2000 to U+2FFF and U+F000 to U+FFFF.
 fn may_start_control(byte: u8) -> bool {
     byte < 0x20 || byte == 0x7f || byte == 0xc2 || byte == 0xe2 || byte == 0xef
 }
@@ -125,7 +127,7 @@ pub struct TitleBuf {
 }
 
 impl TitleBuf {
-    /// Creates an empty buffer that holds at most `limit` bytes.
+    /// Creates an empty buffer that keeps at most `limit` bytes.
     pub const fn new(limit: usize) -> Self {
         TitleBuf {
             bytes: Vec::new(),

@@ -208,7 +208,7 @@ impl InPlace {
         self.area.capacity()
     }
 
-    /// Writes `title`, which holds no NUL, cut to `capacity()` bytes.
+    /// Writes `title`, which contains no NUL, cut to `capacity()` bytes.
     pub fn write(&mut self, title: &[u8]) {
         let len = title.len().min(self.capacity());
         let final_byte = self.area.len - 1;

@@ -149,7 +149,7 @@ impl Moved {
         self.size - 1
     }
 
-    /// Writes `title`, which is at most `capacity()` bytes and holds no NUL.
+    /// Writes `title`, which is at most `capacity()` bytes and contains no NUL.
     pub fn write(&mut self, title: &[u8]) {
         let len = title.len().min(self.capacity());
         // SAFETY: `len < size`, so the NUL, the title and the marker all lie inside the

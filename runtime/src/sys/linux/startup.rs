@@ -1,4 +1,4 @@
-//! What the process was started with: the argument and environment tables.
+//! The argument and environment tables the process was started with.
 //!
 //! glibc calls `.init_array` functions with `(argc, argv, envp)`, both for the program
 //! and for libraries loaded with `dlopen`. musl calls them with no arguments, so there

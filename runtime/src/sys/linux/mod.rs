@@ -23,10 +23,15 @@ pub enum Active {
     NameOnly(Error),
 }
 
+/// Returns the page size, asked of the system once, because the name-only backend needs
+/// it on every update.
 fn page_size() -> usize {
-    // SAFETY: `sysconf` has no preconditions.
-    let size = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
-    usize::try_from(size).unwrap_or(4096).max(64)
+    static PAGE_SIZE: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *PAGE_SIZE.get_or_init(|| {
+        // SAFETY: `sysconf` has no preconditions.
+        let size = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+        usize::try_from(size).unwrap_or(4096).max(64)
+    })
 }
 
 /// Maximum title length the name-only backend keeps in-process, the moved area's.
